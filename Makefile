@@ -1,0 +1,64 @@
+# Symptom Database: `make run` to try the site, `make test` to run the test suite.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint format demo clean
+
+run: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_demo_content
+	$(PY) manage.py create_demo_accounts
+	@echo "Serving Symptom Database on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	DJANGO_DEBUG=1 DJANGO_SECRET_KEY="$$(cat $(VENV)/secret_key)" $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+install: $(INSTALLED)
+
+# A Python >= 3.12: $(PYTHON) if given, else the first suitable interpreter on PATH or in pyenv.
+$(PY):
+	@set -e; \
+	ok() { "$$1" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; }; \
+	py=""; \
+	for candidate in $(PYTHON) python3.14 python3.13 python3.12 python3 python; do \
+	  if command -v "$$candidate" >/dev/null 2>&1 && ok "$$candidate"; then py="$$candidate"; break; fi; \
+	done; \
+	if [ -z "$$py" ] && command -v pyenv >/dev/null 2>&1; then \
+	  for version in $$(pyenv versions --bare 2>/dev/null | sort -rV); do \
+	    candidate="$$(pyenv root)/versions/$$version/bin/python3"; \
+	    if [ -x "$$candidate" ] && ok "$$candidate"; then py="$$candidate"; break; fi; \
+	  done; \
+	fi; \
+	if [ -z "$$py" ]; then \
+	  echo "Symptom Database needs Python 3.12 or newer, and none was found." >&2; \
+	  echo "Install one (e.g. 'apt-get install python3' on a recent Debian, or pyenv), or run: make PYTHON=/path/to/python3.12" >&2; \
+	  exit 1; \
+	fi; \
+	echo "Creating $(VENV) with $$py ($$("$$py" --version))"; \
+	"$$py" -m venv $(VENV)
+
+$(INSTALLED): requirements.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@test -s $(VENV)/secret_key || $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $(VENV)/secret_key
+	@touch $@
+
+demo: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_demo_content
+	$(PY) manage.py create_demo_accounts
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

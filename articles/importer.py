@@ -1,0 +1,387 @@
+"""Read articles in the plain-text layout of the seed article and write them to the database.
+
+The layout, line by line: the title; the category label; intro paragraphs; for each section a
+heading on its own line followed by paragraphs and bullet lines (``•``, ``-``, ``*`` or ``1.``),
+each possibly "Term: description"; an optional closing paragraph that begins "In conclusion" or
+"In summary"; then the byline: the author's name with credentials, "Rate author", the
+affiliation ("Organisation, City, REGION" or "Organisation, REGION") and "Add a comment".
+
+``parse_article`` only reads; ``import_article`` is the one write, used by the management
+command and the admin alike.
+"""
+
+import hashlib
+import re
+from dataclasses import asdict, dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from authors.models import Affiliation, Author, AuthorAffiliation
+
+from .models import Article, Category, Section
+from .rendering import escape_markdown
+
+MAX_TITLE_LENGTH = Article._meta.get_field("title").max_length
+MAX_HEADING_LENGTH = 120
+MAX_HEADING_WORDS = 14
+MAX_TERM_LENGTH = 60
+MAX_TERM_WORDS = 8
+
+# Bullets as typed or pasted: •, ◦, ▪, ·, ‣, *, -, an en dash, or "1." / "1)".
+BULLET = re.compile(r"^(?:[•◦▪·‣*\-\u2013]|(\d{1,3})[.)])\s+(\S.*)$")
+TERM = re.compile(r"^([^:]+?):\s+(\S.*)$")
+CONCLUSION_OPENERS = ("in conclusion", "in summary")
+RATE_AUTHOR = "rate author"
+ADD_A_COMMENT = "add a comment"
+
+# Checked in order: "Symptoms and Diagnosis" is about symptoms, "Management and Prevention"
+# about prevention, "Surgical Intervention and Complications" about complications.
+SECTION_KIND_PATTERNS = [
+    (Section.Kind.CAUSES, r"\bcause|\brisk factors?\b|\bwhy\b|\ba?etiology"),
+    (Section.Kind.SYMPTOMS, r"\bsymptom|\bsigns?\b"),
+    (Section.Kind.DIAGNOSIS, r"\bdiagnos|\btests?\b|\btesting\b|\bscreening"),
+    (Section.Kind.PREVENTION, r"\bprevent|\bavoid"),
+    (Section.Kind.COMPLICATIONS, r"\bcomplication|\bprognosis|\boutlook"),
+    (Section.Kind.TREATMENT, r"\btreat|\btherap|\bmanag|\bremed|\bsurg|\bmedication"),
+    (Section.Kind.OVERVIEW, r"\boverview\b|\bwhat (?:is|are)\b|\babout\b|\bintroduction\b"),
+]
+
+
+class ArticleFileError(ValueError):
+    """A file that is not an article in the expected layout; ``line`` is 1-based when known."""
+
+    def __init__(self, message, line=None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+    def __str__(self):
+        return f"line {self.line}: {self.message}" if self.line else self.message
+
+
+@dataclass
+class ListItem:
+    text: str
+    term: str = ""
+
+
+@dataclass
+class Block:
+    kind: str  # "paragraph" or "list"
+    text: str = ""
+    ordered: bool = False
+    start: int = 1
+    items: list[ListItem] = field(default_factory=list)
+
+
+@dataclass
+class ParsedSection:
+    heading: str
+    kind: str
+    blocks: list[Block] = field(default_factory=list)
+
+    @property
+    def body(self):
+        return blocks_to_markdown(self.blocks)
+
+
+@dataclass
+class ParsedAffiliation:
+    name: str
+    city: str = ""
+    region: str = ""
+
+
+@dataclass
+class ParsedArticle:
+    title: str
+    slug: str
+    category: str
+    intro: list[Block]
+    sections: list[ParsedSection]
+    conclusion: list[Block]
+    author_name: str
+    credentials: list[str]
+    affiliation: ParsedAffiliation | None
+
+    def as_dict(self):
+        data = asdict(self)
+        for section, parsed in zip(data["sections"], self.sections, strict=True):
+            section["body"] = parsed.body
+        return data
+
+
+def infer_section_kind(heading):
+    """Guess a section's kind from its heading: "Treatment Options" is treatment."""
+    lowered = heading.lower()
+    for kind, pattern in SECTION_KIND_PATTERNS:
+        if re.search(pattern, lowered):
+            return kind
+    return Section.Kind.OTHER
+
+
+def make_slug(text, max_length=200):
+    """An ASCII slug for ``text``; text with no Latin letters gets a stable hashed slug."""
+    slug = slugify(text)[:max_length].strip("-")
+    if slug:
+        return slug
+    return "x-" + hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def decode(data):
+    """Bytes of a text file to normalised text: no BOM, LF line ends, no tabs."""
+    if not data.strip():
+        raise ArticleFileError("the file is empty")
+    if b"\x00" in data:
+        raise ArticleFileError("the file is binary, not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ArticleFileError(
+            f"the file is not UTF-8 text (undecodable byte at offset {error.start})"
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+
+
+def parse_article(data):
+    """Parse the bytes (or text) of one article file into a ``ParsedArticle``."""
+    text = decode(data) if isinstance(data, bytes) else decode(data.encode())
+    lines = [
+        (number, " ".join(line.split()))
+        for number, line in enumerate(text.split("\n"), start=1)
+        if line.strip()
+    ]
+    if not lines:
+        raise ArticleFileError("the file is empty")
+
+    title_line, title = lines[0]
+    if len(title) > MAX_TITLE_LENGTH:
+        raise ArticleFileError(
+            f"the title is longer than {MAX_TITLE_LENGTH} characters; "
+            "the first line must be the article's title",
+            title_line,
+        )
+    if BULLET.match(title) or len(lines) < 2:
+        raise ArticleFileError("no title: the first line must be the article's title", title_line)
+    category_line, category = lines[1]
+    if not looks_like_heading(category):
+        raise ArticleFileError(
+            'the second line must be the category label, e.g. "Symptom Database"', category_line
+        )
+
+    body, author_name, credentials, affiliation = split_byline(lines[2:], after=category_line)
+    intro, sections, conclusion = split_body(body)
+    if not sections:
+        raise ArticleFileError(
+            "no sections: expected at least one heading on its own line after the intro",
+            category_line + 1,
+        )
+    return ParsedArticle(
+        title=title,
+        slug=make_slug(title),
+        category=category,
+        intro=intro,
+        sections=sections,
+        conclusion=conclusion,
+        author_name=author_name,
+        credentials=credentials,
+        affiliation=affiliation,
+    )
+
+
+def looks_like_heading(line):
+    return (
+        len(line) <= MAX_HEADING_LENGTH
+        and len(line.split()) <= MAX_HEADING_WORDS
+        and (line[0].isupper() or line[0].isdigit())
+        and line[-1] not in ".,;:!"
+        and not BULLET.match(line)
+        and not line.lower().startswith(CONCLUSION_OPENERS)
+    )
+
+
+def split_byline(lines, after):
+    """Separate the byline from the body: (body lines, name, credentials, affiliation)."""
+    rate_index = next(
+        (i for i in range(len(lines) - 1, -1, -1) if lines[i][1].lower() == RATE_AUTHOR), None
+    )
+    if rate_index is None or rate_index == 0:
+        raise ArticleFileError(
+            "no byline: expected the author's name with credentials on a line followed by "
+            '"Rate author" at the end of the file',
+            lines[-1][0] if lines else after,
+        )
+    author_line, author_text = lines[rate_index - 1]
+    name, _, credential_text = author_text.partition(",")
+    credentials = [c.strip() for c in credential_text.split(",") if c.strip()]
+    if not name.strip():
+        raise ArticleFileError("the byline has no author name", author_line)
+
+    affiliation_lines = [
+        text for _, text in lines[rate_index + 1 :] if text.lower() != ADD_A_COMMENT
+    ]
+    affiliation = parse_affiliation(affiliation_lines[0]) if affiliation_lines else None
+    return lines[: rate_index - 1], name.strip(), credentials, affiliation
+
+
+def parse_affiliation(text):
+    """ "Organisation, City, REGION" or "Organisation, REGION" or just "Organisation"."""
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    if len(parts) == 1:
+        return ParsedAffiliation(name=parts[0])
+    if len(parts) == 2:
+        return ParsedAffiliation(name=parts[0], region=parts[1])
+    return ParsedAffiliation(name=", ".join(parts[:-2]), city=parts[-2], region=parts[-1])
+
+
+def split_body(lines):
+    """Group body lines into intro blocks, sections and conclusion blocks."""
+    intro, sections, conclusion = [], [], []
+    target = intro
+    for _, text in lines:
+        bullet = BULLET.match(text)
+        if conclusion or (sections and not bullet and text.lower().startswith(CONCLUSION_OPENERS)):
+            target = conclusion
+        elif not bullet and looks_like_heading(text):
+            sections.append(ParsedSection(heading=text, kind=infer_section_kind(text).value))
+            target = sections[-1].blocks
+            continue
+        if bullet:
+            add_list_item(target, bullet)
+        else:
+            target.append(Block(kind="paragraph", text=text))
+    return intro, sections, conclusion
+
+
+def add_list_item(blocks, bullet):
+    number, text = bullet.groups()
+    ordered = number is not None
+    if not blocks or blocks[-1].kind != "list" or blocks[-1].ordered != ordered:
+        blocks.append(Block(kind="list", ordered=ordered, start=int(number or 1)))
+    blocks[-1].items.append(split_term(text))
+
+
+def split_term(text):
+    """ "Trauma or injury: Heterotopic ..." splits at the first ": " when the term is short."""
+    match = TERM.match(text)
+    if match:
+        term, description = match.groups()
+        if len(term) <= MAX_TERM_LENGTH and len(term.split()) <= MAX_TERM_WORDS:
+            return ListItem(term=term.strip(), text=description)
+    return ListItem(text=text)
+
+
+def blocks_to_markdown(blocks):
+    parts = []
+    for block in blocks:
+        if block.kind == "paragraph":
+            parts.append(escape_markdown(block.text))
+            continue
+        lines = []
+        for offset, item in enumerate(block.items):
+            marker = f"{block.start + offset}." if block.ordered else "-"
+            text = escape_markdown(item.text)
+            if item.term:
+                text = f"**{escape_markdown(item.term)}:** {text}"
+            lines.append(f"{marker} {text}")
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
+
+
+@dataclass
+class ImportResult:
+    article: Article
+    outcome: str  # "created", "updated" or "unchanged"
+
+
+@transaction.atomic
+def import_article(parsed, *, publish=False, author=None):
+    """Create or update (by slug) the article with its sections, category, author and place.
+
+    ``author`` forces the byline's author (an author importing in the admin files under their
+    own name). Nothing is written when the parsed content matches what is stored.
+    """
+    category, _ = Category.objects.get_or_create(
+        slug=make_slug(parsed.category, 100), defaults={"name": parsed.category}
+    )
+    if author is None:
+        author = save_byline_author(parsed)
+
+    article = Article.objects.filter(slug=parsed.slug).first()
+    outcome = "unchanged"
+    if article is None:
+        article = Article(slug=parsed.slug)
+        outcome = "created"
+    fields = {
+        "title": parsed.title,
+        "category_id": category.pk,
+        "author_id": author.pk,
+        "intro": blocks_to_markdown(parsed.intro),
+        "conclusion": blocks_to_markdown(parsed.conclusion),
+    }
+    if publish and article.status != Article.Status.PUBLISHED:
+        fields["status"] = Article.Status.PUBLISHED
+        fields["published_at"] = article.published_at or timezone.now()
+    changed = [name for name, value in fields.items() if getattr(article, name) != value]
+    if changed:
+        for name in changed:
+            setattr(article, name, fields[name])
+        article.save()
+        outcome = outcome if outcome == "created" else "updated"
+
+    wanted = [
+        (position, section.heading, section.kind, section.body)
+        for position, section in enumerate(parsed.sections, start=1)
+    ]
+    stored = list(article.sections.values_list("position", "heading", "kind", "body"))
+    if stored != wanted:
+        article.sections.all().delete()
+        anchors = set()
+        for position, heading, kind, body in wanted:
+            Section(
+                article=article,
+                position=position,
+                heading=heading,
+                anchor=unique_anchor(heading, anchors),
+                kind=kind,
+                body=body,
+            ).save()
+        if outcome == "unchanged":
+            outcome = "updated"
+            article.save(update_fields=["updated_at"])
+    return ImportResult(article=article, outcome=outcome)
+
+
+def unique_anchor(heading, taken):
+    base = make_slug(heading, 190)
+    anchor, counter = base, 2
+    while anchor in taken:
+        anchor, counter = f"{base}-{counter}", counter + 1
+    taken.add(anchor)
+    return anchor
+
+
+def save_byline_author(parsed):
+    """The byline's author, created on first sight, with the affiliation as primary place."""
+    author, created = Author.objects.get_or_create(
+        slug=make_slug(parsed.author_name, 120),
+        defaults={"name": parsed.author_name, "credentials": ", ".join(parsed.credentials)},
+    )
+    credentials = ", ".join(parsed.credentials)
+    if not created and credentials and author.credentials != credentials:
+        author.credentials = credentials
+        author.save(update_fields=["credentials"])
+    if parsed.affiliation:
+        affiliation, _ = Affiliation.objects.get_or_create(
+            name=parsed.affiliation.name,
+            city=parsed.affiliation.city,
+            region=parsed.affiliation.region,
+            country="",
+        )
+        has_primary = author.affiliation_links.primary().exists()
+        AuthorAffiliation.objects.get_or_create(
+            author=author, affiliation=affiliation, defaults={"is_primary": not has_primary}
+        )
+    return author

@@ -1,0 +1,14 @@
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+
+
+class Command(BaseCommand):
+    help = "Load the demo articles (published). Running it again changes nothing."
+
+    def handle(self, *args, **options):
+        files = sorted(str(path) for path in DEMO_DIR.glob("*.txt"))
+        call_command("import_articles", *files, publish=True, stdout=self.stdout)

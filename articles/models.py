@@ -1,0 +1,203 @@
+from django.db import models
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+
+from .rendering import render_markdown
+
+
+class CategoryQuerySet(models.QuerySet):
+    def with_published_counts(self):
+        """Categories that have published articles, each with ``published_count``."""
+        published = models.Q(articles__in=Article.objects.published())
+        return self.annotate(published_count=models.Count("articles", filter=published)).filter(
+            published_count__gt=0
+        )
+
+
+class Category(models.Model):
+    name = models.CharField(
+        max_length=100, unique=True, help_text='For example "Symptom Database".'
+    )
+    slug = models.SlugField(max_length=100, unique=True, help_text="Used in the category's URL.")
+    description = models.TextField(blank=True)
+
+    objects = CategoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:category", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles a reader may see: published, with a publication time that has come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def visible_to(self, user):
+        """What ``user`` may open: everything for those who edit articles, else the published."""
+        if user.is_active and user.is_staff and user.has_perm("articles.change_article"):
+            return self.all()
+        return self.published()
+
+    def for_author(self, author):
+        return self.filter(author=author)
+
+    def with_byline(self):
+        """Category, author and the author's primary affiliation, fetched in fixed queries."""
+        from authors.models import AuthorAffiliation
+
+        return self.select_related("category", "author").prefetch_related(
+            Prefetch(
+                "author__affiliation_links",
+                queryset=AuthorAffiliation.objects.primary().select_related("affiliation"),
+                to_attr="primary_affiliation_links",
+            )
+        )
+
+    def with_sections(self):
+        return self.prefetch_related(
+            Prefetch("sections", queryset=Section.objects.order_by("position"))
+        )
+
+    def latest(self):
+        return self.order_by("-published_at", "-pk")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(
+        max_length=200,
+        help_text="A question readers ask, e.g. "
+        '"What are the causes and treatment options for heterotopic calcifications?"',
+    )
+    slug = models.SlugField(max_length=200, unique=True, help_text="Used in the article's URL.")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="articles")
+    author = models.ForeignKey("authors.Author", on_delete=models.PROTECT, related_name="articles")
+    intro = models.TextField(help_text="The opening paragraphs, in Markdown.")
+    intro_html = models.TextField(editable=False, default="")
+    conclusion = models.TextField(
+        blank=True, help_text='The closing paragraph ("In conclusion, ..."), in Markdown.'
+    )
+    conclusion_html = models.TextField(editable=False, default="")
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="Readers see the article from this time on."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_reviewed = models.DateField(
+        null=True, blank=True, help_text="When a clinician last checked the content."
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["draft", "published"]),
+                name="article_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
+                name="article_published_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-published_at"], name="article_status_pub_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.intro_html = render_markdown(self.intro)
+        self.conclusion_html = render_markdown(self.conclusion)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+
+class Section(models.Model):
+    class Kind(models.TextChoices):
+        OVERVIEW = "overview", "Overview"
+        CAUSES = "causes", "Causes"
+        SYMPTOMS = "symptoms", "Symptoms"
+        DIAGNOSIS = "diagnosis", "Diagnosis"
+        TREATMENT = "treatment", "Treatment"
+        PREVENTION = "prevention", "Prevention"
+        COMPLICATIONS = "complications", "Complications"
+        OTHER = "other", "Other"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveIntegerField(help_text="Order on the page, from 1.")
+    heading = models.CharField(max_length=200)
+    anchor = models.SlugField(
+        max_length=200, help_text='The link target in the table of contents, e.g. "treatment".'
+    )
+    kind = models.CharField(
+        max_length=20,
+        choices=Kind,
+        default=Kind.OTHER,
+        help_text="What the section is about; search and structured data use it.",
+    )
+    body = models.TextField(
+        blank=True,
+        help_text='Markdown. A list item with a bold lead term reads "- **Term:** description".',
+    )
+    body_html = models.TextField(editable=False, default="")
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "position"], name="section_position_unique_per_article"
+            ),
+            models.UniqueConstraint(
+                fields=["article", "anchor"], name="section_anchor_unique_per_article"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    kind__in=[
+                        "overview",
+                        "causes",
+                        "symptoms",
+                        "diagnosis",
+                        "treatment",
+                        "prevention",
+                        "complications",
+                        "other",
+                    ]
+                ),
+                name="section_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.heading
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#{self.anchor}"

@@ -1,0 +1,40 @@
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView, ListView
+
+from .models import Article, Category
+
+
+class PublishedArticlesMixin:
+    """Lists of published articles with their bylines, newest first, paginated."""
+
+    paginate_by = settings.ARTICLES_PER_PAGE
+
+    def get_queryset(self):
+        return Article.objects.published().with_byline().latest()
+
+
+class HomeView(PublishedArticlesMixin, ListView):
+    template_name = "articles/home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            categories=Category.objects.with_published_counts(), **kwargs
+        )
+
+
+class CategoryView(PublishedArticlesMixin, ListView):
+    template_name = "articles/category_detail.html"
+
+    def get_queryset(self):
+        self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(category=self.category)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(category=self.category, **kwargs)
+
+
+class ArticleDetailView(DetailView):
+    def get_queryset(self):
+        # Editors may preview drafts: the same page, with a wider queryset and a banner.
+        return Article.objects.visible_to(self.request.user).with_byline().with_sections()

@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Symptom Database administration"
+admin.site.site_title = "Symptom Database"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("authors/", include("authors.urls")),
+    path("", include("articles.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,259 @@
+"""The plain-text importer: the seed's structure, re-imports, robustness and bad files."""
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from articles.importer import parse_article
+from articles.models import Article, Category, Section
+from authors.models import Affiliation, Author
+
+pytestmark = pytest.mark.django_db
+
+SEED_TITLE = "What are the causes and treatment options for heterotopic calcifications?"
+SEED_HEADINGS = [
+    "Causes of Heterotopic Calcifications",
+    "Symptoms and Diagnosis",
+    "Treatment Options",
+    "Management and Prevention",
+    "Surgical Intervention and Complications",
+]
+SEED_TERMS = {  # list terms by section index
+    0: [
+        "Genetic predisposition",
+        "Trauma or injury",
+        "Underlying medical conditions",
+        "Medications",
+    ],
+    2: [
+        "Physical therapy",
+        "Medications",
+        "Extracorporeal shockwave therapy",
+        "Calcitonin injections",
+    ],
+    3: ["Regular exercise", "Proper nutrition", "Avoiding trauma", "Monitoring medications"],
+}
+
+GOOD_ARTICLE = """What is a good test article?
+
+Symptom Database
+
+An intro paragraph.
+
+Causes
+
+Some causes:
+
+- Cause one: described here.
+- Cause two: described there.
+
+Li Wei, MD, PhD
+Rate author
+Riverside Neurology Associates, Portland, OR
+Add a comment
+"""
+
+
+def write(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    return path
+
+
+def database_snapshot():
+    return (
+        list(Article.objects.values_list("slug", "title", "intro", "status")),
+        list(Section.objects.values_list("article__slug", "position", "heading", "body")),
+        list(Author.objects.values_list("slug", "credentials")),
+        list(Category.objects.values_list("slug")),
+    )
+
+
+def list_items(section):
+    """The (term, text) pairs of every list item in a stored section's body."""
+    items = []
+    for line in section.body.splitlines():
+        if line.startswith("- "):
+            term, _, text = line[2:].partition(":** ")
+            items.append((term.removeprefix("**"), text) if text else ("", line[2:]))
+    return items
+
+
+def test_seed_import_creates_the_article_with_its_structure(seed_article):
+    assert seed_article.title == SEED_TITLE
+    assert seed_article.category.name == "Symptom Database"
+    assert seed_article.intro.startswith("Heterotopic calcifications, also known as")
+    assert seed_article.conclusion.startswith("In conclusion, heterotopic calcifications")
+
+    sections = list(seed_article.sections.order_by("position"))
+    assert [s.heading for s in sections] == SEED_HEADINGS
+    assert [s.kind for s in sections] == [
+        "causes",
+        "symptoms",
+        "treatment",
+        "prevention",
+        "complications",
+    ]
+    for index, section in enumerate(sections[:4]):
+        items = list_items(section)
+        assert len(items) == 4, section.heading
+        if index in SEED_TERMS:
+            assert [term for term, _ in items] == SEED_TERMS[index]
+    assert [text for _, text in list_items(sections[1])] == [
+        "Pain and swelling in the affected area",
+        "Restricted range of motion",
+        "Joint stiffness",
+        "Visible or palpable lumps or nodules",
+    ]
+    assert list_items(sections[4]) == []
+    # The paragraph after the last section's text belongs to its section, not to the conclusion.
+    assert "surgery carries its own risks" in sections[4].body
+    assert "In conclusion" not in sections[4].body
+
+
+def test_seed_byline_gives_author_credentials_and_affiliation(seed_article):
+    author = seed_article.author
+    assert author.name == "Haroon Rashid"
+    assert author.credentials == "MD"
+    affiliation = author.primary_affiliation
+    assert affiliation.name == "Urgent Care Center of Arlington"
+    assert affiliation.region == "VA"
+    assert affiliation.city == ""
+
+
+def test_reimport_updates_in_place_and_never_duplicates(tmp_path, seed_bytes, seed_article):
+    call_command("import_articles", str(write(tmp_path, "seed.txt", seed_bytes)))
+    assert Article.objects.count() == 1
+    assert Section.objects.count() == 5
+    assert Author.objects.count() == 1
+    assert Affiliation.objects.count() == 1
+
+    edited = seed_bytes.replace(b"Treatment Options", b"Treatment Choices")
+    call_command("import_articles", str(write(tmp_path, "seed.txt", edited)))
+    article = Article.objects.get()
+    assert article.pk == seed_article.pk
+    assert article.status == Article.Status.PUBLISHED
+    assert list(article.sections.values_list("heading", flat=True))[2] == "Treatment Choices"
+    assert Section.objects.count() == 5
+
+
+def test_import_without_publish_makes_a_draft_and_with_publish_publishes(tmp_path):
+    path = write(tmp_path, "good.txt", GOOD_ARTICLE)
+    call_command("import_articles", str(path))
+    assert Article.objects.get().status == Article.Status.DRAFT
+    call_command("import_articles", str(path), "--publish")
+    article = Article.objects.get()
+    assert article.status == Article.Status.PUBLISHED
+    assert article.published_at is not None
+
+
+def test_credentials_are_everything_after_the_first_comma(db):
+    parsed = parse_article(GOOD_ARTICLE.encode())
+    assert parsed.author_name == "Li Wei"
+    assert parsed.credentials == ["MD", "PhD"]
+    assert parsed.affiliation.name == "Riverside Neurology Associates"
+    assert parsed.affiliation.city == "Portland"
+    assert parsed.affiliation.region == "OR"
+
+
+def test_dry_run_prints_json_and_writes_nothing(tmp_path, capsys):
+    path = write(tmp_path, "good.txt", GOOD_ARTICLE)
+    call_command("import_articles", str(path), "--dry-run")
+    parsed = json.loads(capsys.readouterr().out)
+    assert parsed[0]["title"] == "What is a good test article?"
+    assert parsed[0]["sections"][0]["heading"] == "Causes"
+    items = parsed[0]["sections"][0]["blocks"][1]["items"]
+    assert items == [
+        {"term": "Cause one", "text": "described here."},
+        {"term": "Cause two", "text": "described there."},
+    ]
+    assert Article.objects.count() == 0
+    assert Author.objects.count() == 0
+
+
+def test_real_world_file_quirks_are_handled(tmp_path, client):
+    messy = (
+        "\ufeffWhat is Ünïcode & <angle> syndrome?  \r\n\r\nSymptom Database\t\r\n\r\n"
+        "It affects R&D teams & <b>bold</b> people.\r\n\r\n"
+        "Symptoms of the Syndrome\r\n\r\n"
+        "\t* Ratio: often 3:1 in adults: rarely otherwise\r\n"
+        "\t* A very long item that happens to contain a colon much later on in the text: yes\r\n"
+        "\t1. Numbered step: first\r\n"
+        "\t2. Second step\r\n\r\n"
+        "José Núñez-Álvarez, MD, PhD \r\n"
+        "Rate author\r\n"
+        "Clínica São Paulo, São Paulo, SP\r\n"
+        "Add a comment\r\n"
+    )
+    path = write(tmp_path, "messy.txt", messy.encode())
+    call_command("import_articles", str(path), "--publish")
+
+    article = Article.objects.get()
+    assert article.title == "What is Ünïcode & <angle> syndrome?"
+    assert article.author.name == "José Núñez-Álvarez"
+    assert article.author.credentials == "MD, PhD"
+    assert article.author.primary_affiliation.city == "São Paulo"
+    section = article.sections.get()
+    assert section.kind == "symptoms"
+
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "What is Ünïcode &amp; &lt;angle&gt; syndrome?" in page
+    assert "R&amp;D teams &amp; &lt;b&gt;bold&lt;/b&gt; people." in page
+    assert "<b>bold</b>" not in page
+    assert "<strong>Ratio:</strong> often 3:1 in adults: rarely otherwise" in page
+    assert "<li>A very long item that happens to contain a colon much later" in page
+    assert "<ol>\n<li><strong>Numbered step:</strong> first</li>\n<li>Second step</li>" in page
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "the file is empty"),
+        (b"   \n\n  \n", "the file is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        (b"\xff\xfe\xfa broken", "not UTF-8"),
+        (
+            b"- a bullet is not a title\n\nSymptom Database\n\nName, MD\nRate author\n",
+            "no title",
+        ),
+        (
+            b"A title?\n\nSymptom Database\n\nOnly an intro paragraph.\n\n"
+            b"Ann Lee, MD\nRate author\nClinic, VA\n",
+            "no sections",
+        ),
+        (b"A title?\n\nSymptom Database\n\nIntro.\n\nCauses\n\nText.\n", "no byline"),
+    ],
+)
+def test_bad_files_fail_with_a_message_and_leave_the_database_as_it_was(
+    tmp_path, seed_article, capsys, content, message
+):
+    before = database_snapshot()
+    path = write(tmp_path, "bad.txt", content)
+    with pytest.raises(CommandError, match="1 of 1 file"):
+        call_command("import_articles", str(path), "--publish")
+    err = capsys.readouterr().err
+    assert f"{path}:" in err
+    assert message in err
+    assert database_snapshot() == before
+
+
+def test_bad_file_reports_its_line(tmp_path, db, capsys):
+    content = "A title?\n\n" + "x" * 300 + ".\n\nCauses\n\nText.\n\nAnn Lee, MD\nRate author\n"
+    path = write(tmp_path, "bad.txt", content)
+    with pytest.raises(CommandError):
+        call_command("import_articles", str(path))
+    assert f"{path}: line 3: the second line must be the category label" in capsys.readouterr().err
+
+
+def test_unreadable_path_fails_and_good_files_in_the_same_run_still_import(tmp_path, capsys):
+    good = write(tmp_path, "good.txt", GOOD_ARTICLE)
+    empty = write(tmp_path, "empty.txt", b"")
+    missing = tmp_path / "missing.txt"
+    with pytest.raises(CommandError, match="2 of 3 file"):
+        call_command("import_articles", str(missing), str(empty), str(good))
+    output = capsys.readouterr()
+    assert f"{missing}: cannot read the file" in output.err
+    assert f"{empty}: the file is empty" in output.err
+    assert "1 created, 0 updated, 0 unchanged, 2 failed." in output.out
+    assert Article.objects.get().title == "What is a good test article?"

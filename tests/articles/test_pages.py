@@ -1,0 +1,157 @@
+"""Public pages: home, category, the article page mirroring the seed's structure, and drafts."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from articles.models import Article
+
+from .test_importer import SEED_HEADINGS, SEED_TITLE
+
+pytestmark = pytest.mark.django_db
+
+
+def test_article_page_mirrors_the_seed_structure(client, seed_article):
+    response = client.get(seed_article.get_absolute_url())
+    assert response.status_code == 200
+    page = response.content.decode()
+
+    assert "<title>" + SEED_TITLE in page
+    assert re.search(r'<p class="category-label"><a [^>]+>Symptom Database</a></p>', page)
+    assert f'<h1 id="article-title">{SEED_TITLE}</h1>' in page
+    # Every heading in order, as h2, with a table-of-contents link to its anchor.
+    headings = re.findall(r'<h2 id="[^"]+-heading">([^<]+)</h2>', page)
+    assert headings == SEED_HEADINGS
+    toc = re.findall(r'<li><a href="#([^"]+)">([^<]+)</a></li>', page)
+    assert [text for _, text in toc] == SEED_HEADINGS
+    for anchor, _ in toc:
+        assert f'<section class="article-section" id="{anchor}"' in page
+    # The "Term: description" items have the term in bold, in order.
+    assert re.findall(r"<li><strong>([^<]+):</strong>", page)[:4] == [
+        "Genetic predisposition",
+        "Trauma or injury",
+        "Underlying medical conditions",
+        "Medications",
+    ]
+    assert "<li>Joint stiffness</li>" in page
+    # Conclusion after the last section, then the disclaimer and the byline.
+    last_section = page.index("Surgical Intervention and Complications</h2>")
+    conclusion = page.index("In conclusion, heterotopic calcifications")
+    disclaimer = page.index("This is information, not a diagnosis.")
+    byline = page.index('rel="author">Haroon Rashid, MD</a>')
+    assert last_section < conclusion < disclaimer < byline
+    assert "Urgent Care Center of Arlington, VA" in page[byline:]
+    assert '<span class="author-initials" aria-hidden="true">HR</span>' in page
+    assert "Published <time" in page
+
+
+def test_article_page_has_semantic_landmarks_and_a_skip_link(client, seed_article):
+    page = client.get(seed_article.get_absolute_url()).content.decode()
+    assert '<a class="visually-hidden-focusable skip-link" href="#main">' in page
+    for tag in ("<header", "<nav", '<main id="main"', "<article", "<footer"):
+        assert tag in page
+    assert 'media="print"' in page
+
+
+def test_pages_load_nothing_from_other_hosts(client, seed_article):
+    for url in ("/", seed_article.get_absolute_url()):
+        page = client.get(url).content.decode()
+        external = re.findall(r'(?:src|href)="((?:https?:)?//[^"]+)"', page)
+        assert external == [], url
+        assert "/static/vendor/bootstrap/bootstrap.min.css" in page
+
+
+def test_last_reviewed_date_is_shown(client, seed_article):
+    seed_article.last_reviewed = "2026-03-14"
+    seed_article.save()
+    page = client.get(seed_article.get_absolute_url()).content.decode()
+    assert 'Last reviewed <time datetime="2026-03-14">14 March 2026</time>' in page
+
+
+def test_draft_and_unknown_slugs_are_404_for_readers(client, make_article):
+    draft = make_article(status=Article.Status.DRAFT)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get(reverse("articles:detail", args=["no-such-article"])).status_code == 404
+
+
+def test_future_publication_time_is_not_yet_visible(client, make_article):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    article = make_article(published_at=timezone.now() + timedelta(days=1))
+    assert client.get(article.get_absolute_url()).status_code == 404
+    assert article.title not in client.get("/").content.decode()
+
+
+def test_staff_editor_previews_a_draft_with_a_banner(client, make_article, django_user_model):
+    draft = make_article(status=Article.Status.DRAFT)
+    editor = django_user_model.objects.create_user("ed", password="pw-Secret-123", is_staff=True)
+    editor.user_permissions.add(Permission.objects.get(codename="change_article"))
+    client.force_login(editor)
+    response = client.get(draft.get_absolute_url())
+    assert response.status_code == 200
+    assert "<strong>Draft</strong>" in response.content.decode()
+
+
+def test_staff_without_article_permission_cannot_preview(client, make_article, django_user_model):
+    draft = make_article(status=Article.Status.DRAFT)
+    staff = django_user_model.objects.create_user("mod", password="pw-Secret-123", is_staff=True)
+    client.force_login(staff)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_home_lists_published_articles_and_their_categories(client, seed_article, make_article):
+    draft = make_article(status=Article.Status.DRAFT, title="A hidden draft?")
+    page = client.get("/").content.decode()
+    assert SEED_TITLE in page
+    assert draft.title not in page
+    assert 'href="/categories/symptom-database/">Symptom Database</a>' in page
+
+
+def test_category_page_lists_its_published_articles(client, seed_article):
+    response = client.get(seed_article.category.get_absolute_url())
+    assert response.status_code == 200
+    assert SEED_TITLE in response.content.decode()
+    assert client.get("/categories/unknown/").status_code == 404
+
+
+def test_author_page_shows_affiliation_and_articles(client, seed_article):
+    response = client.get(seed_article.author.get_absolute_url())
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert '<h1 class="mb-1">Haroon Rashid, MD</h1>' in page
+    assert "Urgent Care Center of Arlington, VA" in page
+    assert SEED_TITLE in page
+
+
+@pytest.mark.parametrize("url_name", ["detail"])
+def test_article_page_query_count_does_not_grow_with_sections(
+    client, make_article, django_assert_max_num_queries, url_name
+):
+    small, large = make_article(sections=2), make_article(sections=40)
+    with django_assert_max_num_queries(10) as small_queries:
+        assert client.get(small.get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(10) as large_queries:
+        page = client.get(large.get_absolute_url()).content.decode()
+    assert "Heading 40</h2>" in page
+    assert len(small_queries.captured_queries) == len(large_queries.captured_queries)
+
+
+def test_list_pages_query_count_does_not_grow_with_articles(client, make_article, category):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    make_article()
+    few = {url: count(url) for url in ("/", category.get_absolute_url())}
+    for _ in range(8):
+        make_article()
+    many = {url: count(url) for url in ("/", category.get_absolute_url())}
+    assert few == many

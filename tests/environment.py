@@ -1,0 +1,16 @@
+"""Test-run environment, set before pytest-django loads the settings.
+
+Tests run with DEBUG off, as production does; production refuses to start without a secret
+key, so each test run gets a fresh random one.
+"""
+
+import os
+import secrets
+
+import pytest
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config, parser, args):
+    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
+    os.environ["DJANGO_DEBUG"] = "0"
