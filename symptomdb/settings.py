@@ -143,3 +143,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 SITE_NAME = "Symptom Database"
 ARTICLES_PER_PAGE = 10
+
+# Client addresses (symptomdb/addresses.py): only keyed hashes are stored.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+ADDRESS_HASH_KEY = os.environ.get("DJANGO_ADDRESS_HASH_KEY", "")
