@@ -5,15 +5,14 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make run` is a local trial: debug on, with a secret key kept in .venv (never in the repo).
+LOCAL := DJANGO_DEBUG=1 DJANGO_SECRET_KEY="$$(cat $(VENV)/secret_key)"
 
 .PHONY: run test install lint format demo clean
 
-run: install
-	$(PY) manage.py migrate --no-input
-	$(PY) manage.py load_demo_content
-	$(PY) manage.py create_demo_accounts
+run: demo
 	@echo "Serving Symptom Database on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	DJANGO_DEBUG=1 DJANGO_SECRET_KEY="$$(cat $(VENV)/secret_key)" $(PY) manage.py runserver $(HOST):$(PORT)
+	@$(LOCAL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
@@ -56,9 +55,9 @@ $(INSTALLED): requirements.txt | $(PY)
 	@touch $@
 
 demo: install
-	$(PY) manage.py migrate --no-input
-	$(PY) manage.py load_demo_content
-	$(PY) manage.py create_demo_accounts
+	@$(LOCAL) $(PY) manage.py migrate --no-input
+	@$(LOCAL) $(PY) manage.py load_demo_content
+	@$(LOCAL) $(PY) manage.py create_demo_accounts
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -14,3 +14,11 @@ import pytest
 def pytest_load_initial_conftests(early_config, parser, args):
     os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
     os.environ["DJANGO_DEBUG"] = "0"
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    cache = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}; cache: {cache}"

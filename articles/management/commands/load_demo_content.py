@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 from django.core.management import call_command
@@ -10,5 +11,5 @@ class Command(BaseCommand):
     help = "Load the demo articles (published). Running it again changes nothing."
 
     def handle(self, *args, **options):
-        files = sorted(str(path) for path in DEMO_DIR.glob("*.txt"))
+        files = sorted(os.path.relpath(path) for path in DEMO_DIR.glob("*.txt"))
         call_command("import_articles", *files, publish=True, stdout=self.stdout)
