@@ -38,3 +38,9 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         # Editors may preview drafts: the same page, with a wider queryset and a banner.
         return Article.objects.visible_to(self.request.user).with_byline().with_sections()
+
+    def get_context_data(self, **kwargs):
+        from authors.ratings import current_score, reader_for
+
+        reader_score = current_score(reader_for(self.request), self.object.author)
+        return super().get_context_data(reader_score=reader_score, **kwargs)
