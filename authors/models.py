@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Cast
@@ -24,6 +25,18 @@ class RatingSummary:
     average: float | None
     shares: tuple[StarShare, ...]
     enough: bool
+
+    def as_aggregate_rating(self):
+        """schema.org ``AggregateRating`` for JSON-LD, or None below the minimum count."""
+        if not self.enough:
+            return None
+        return {
+            "@type": "AggregateRating",
+            "ratingValue": round(self.average, 1),
+            "ratingCount": self.count,
+            "bestRating": 5,
+            "worstRating": 1,
+        }
 
     def as_dict(self):
         return {
@@ -318,8 +331,6 @@ class Rating(models.Model):
         return f"{self.score}★ for {self.author.name} by {self.reader_label}"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if self.score is not None and not 1 <= self.score <= 5:
             raise ValidationError({"score": "A rating is 1 to 5 stars."})
         if bool(self.user_id) == bool(self.reader_token):

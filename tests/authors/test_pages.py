@@ -125,15 +125,22 @@ def test_article_author_box_shows_the_summary_and_the_rate_widget(
     assert "You have not rated Ada Byline yet." in byline
 
 
-def test_article_page_shows_the_readers_own_rating(csrf_client, author, make_article):
+def test_rating_from_the_article_page_returns_to_it_and_shows_the_readers_rating(
+    csrf_client, author, make_article
+):
     article = make_article()
+    before, page = count_queries(csrf_client, article.get_absolute_url())
+    assert f'name="next" value="{article.get_absolute_url()}"' in page
     token = csrf_token_from(csrf_client, article.get_absolute_url())
-    csrf_client.post(
+    response = csrf_client.post(
         reverse("authors:rate", args=[author.slug]),
         {"csrfmiddlewaretoken": token, "score": "2", "next": article.get_absolute_url()},
     )
-    page = csrf_client.get(article.get_absolute_url()).content.decode()
+    assert response["Location"] == article.get_absolute_url()
+    after, page = count_queries(csrf_client, article.get_absolute_url())
     assert "Your rating: 2 of 5." in page
+    # Messages are stored in a cookie; the reader's own rating costs one query.
+    assert after == before + 1
 
 
 def test_author_list_query_count_is_constant_as_authors_and_ratings_grow(
@@ -184,3 +191,39 @@ def test_article_page_query_count_is_constant_as_ratings_grow(
     many, page = count_queries(csrf_client, article.get_absolute_url())
     assert "(30 ratings)" in page
     assert few == many
+
+
+def test_author_list_pages_keep_the_sort_order(client):
+    from authors.models import Author
+
+    Author.objects.bulk_create(
+        Author(name=f"Listed Author{n:03d}", slug=f"listed-{n:03d}") for n in range(55)
+    )
+    page = client.get(reverse("authors:index"), {"sort": "rating"}).content.decode()
+    assert page.count('class="author-list-item') == 50
+    assert 'href="?sort=rating&amp;page=2" rel="next"' in page
+    second = client.get(reverse("authors:index"), {"sort": "rating", "page": 2}).content.decode()
+    assert second.count('class="author-list-item') == 5
+
+
+def test_the_site_header_links_to_the_authors(client, author):
+    page = client.get(author.get_absolute_url()).content.decode()
+    assert '<a class="nav-link" href="/authors/">Authors</a>' in page
+
+
+def test_aggregate_rating_for_structured_data_only_from_the_minimum_count(
+    author, rate_many, settings
+):
+    settings.RATING_MIN_COUNT = 3
+    rate_many(author, {5: 1, 4: 1})
+    author.refresh_from_db()
+    assert author.rating_summary.as_aggregate_rating() is None
+    rate_many(author, {4: 1}, start=10)
+    author.refresh_from_db()
+    assert author.rating_summary.as_aggregate_rating() == {
+        "@type": "AggregateRating",
+        "ratingValue": 4.3,
+        "ratingCount": 3,
+        "bestRating": 5,
+        "worstRating": 1,
+    }
