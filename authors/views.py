@@ -15,6 +15,7 @@ from .forms import RatingForm
 from .models import Author
 from .ratings import (
     RatingLimitReached,
+    Reader,
     current_score,
     new_reader_token,
     rate_author,
@@ -108,7 +109,7 @@ def rate(request, slug):
         return _refused(request, author, form.errors["score"][0], 400)
     reader = reader_for(request)
     if not reader.is_known:
-        reader = type(reader)(token=new_reader_token())
+        reader = Reader(token=new_reader_token())
     score = form.cleaned_data["score"]
     try:
         _, created = rate_author(
