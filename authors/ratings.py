@@ -101,7 +101,8 @@ def rate_author(author, score, *, reader, address_hash, now=None):
     """Record ``reader``'s ``score`` for ``author``: a new rating, or a change of theirs.
 
     A new rating counts against the per-address cap (``RATING_MAX_PER_ADDRESS_PER_DAY`` new
-    ratings of one author in 24 hours); changing one's own rating does not. Raises
+    ratings of one author in 24 hours); changing one's own rating does not. A reader whose
+    rating an editor voided may change it, but it stays voided and uncounted. Raises
     ``ValidationError`` for a bad score and ``RatingLimitReached`` over the cap, storing
     nothing. Returns ``(rating, created)``.
     """

@@ -93,3 +93,26 @@ def test_only_editors_with_the_void_permission_get_the_action(client, staff, aut
     assert response.status_code in (200, 302)
     assert not RatingVoid.objects.exists()
     assert fresh(author).rating_count == 1
+
+
+def test_rating_admin_list_query_count_is_constant_as_ratings_grow(
+    admin_client, author, rate, rate_many, django_user_model
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from authors.ratings import void_rating
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert admin_client.get("/admin/authors/rating/").status_code == 200
+        return len(queries)
+
+    first, _ = rate(author, 2, 1)
+    void_rating(first, by=None, reason="test")
+    few = count()
+    rate_many(author, {5: 10, 1: 10}, start=10)
+    for n in range(3):
+        rating, _ = rate(author, 3, 100 + n)
+        void_rating(rating, by=None, reason="test")
+    assert count() == few

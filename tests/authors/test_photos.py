@@ -88,6 +88,34 @@ def test_a_real_photo_is_stored_without_exif_scaled_down_with_a_square_thumbnail
     with Image.open(author.photo_thumbnail.path) as thumbnail:
         thumbnail_side = settings.AUTHOR_PHOTO_THUMBNAIL_SIDE
         assert thumbnail.size == (thumbnail_side, thumbnail_side)
+    change = editor_client.get(f"/admin/authors/author/{author.pk}/change/").content.decode()
+    assert f'<img src="{author.photo_thumbnail.url}" alt="Photo of Photo Author"' in change
+
+
+def test_saving_an_author_without_touching_the_photo_keeps_it(editor_client):
+    add_author(editor_client, jpeg_with_exif((300, 300)))
+    author = Author.objects.get(slug="photo-author")
+    photo, thumbnail = author.photo.name, author.photo_thumbnail.name
+    response = editor_client.post(
+        f"/admin/authors/author/{author.pk}/change/",
+        {
+            "name": "Photo Author",
+            "slug": "photo-author",
+            "credentials": "MD, PhD",
+            "bio": "",
+            "affiliation_links-TOTAL_FORMS": "0",
+            "affiliation_links-INITIAL_FORMS": "0",
+            "affiliation_links-MIN_NUM_FORMS": "0",
+            "affiliation_links-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 302
+    author.refresh_from_db()
+    assert (author.credentials, author.photo.name, author.photo_thumbnail.name) == (
+        "MD, PhD",
+        photo,
+        thumbnail,
+    )
 
 
 def test_pages_use_the_thumbnail_and_pages_without_a_photo_show_initials(
