@@ -26,6 +26,13 @@ class PreparedPhoto:
 
 
 def _open(upload):
+    size = getattr(upload, "size", None)
+    if size is not None and size > settings.AUTHOR_PHOTO_MAX_BYTES:
+        raise ValidationError(
+            f"This file is {size / 1_000_000:.1f} MB; photos may be at most "
+            f"{settings.AUTHOR_PHOTO_MAX_BYTES / 1_000_000:.0f} MB.",
+            code="too_big",
+        )
     upload.seek(0)
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -166,3 +166,11 @@ def test_prepare_photo_refuses_a_truncated_image_with_a_clear_message():
 
     with pytest.raises(ValidationError, match="damaged or incomplete"):
         prepare_photo(SimpleUploadedFile("t.jpg", jpeg_with_exif((400, 300))[:1500]))
+
+
+def test_an_oversized_file_is_a_form_error(editor_client, settings):
+    settings.AUTHOR_PHOTO_MAX_BYTES = 10_000
+    response = add_author(editor_client, jpeg_with_exif((1200, 1200)))
+    assert response.status_code == 200
+    assert "photos may be at most" in str(response.context["adminform"].form.errors["photo"])
+    assert not Author.objects.filter(slug="photo-author").exists()
