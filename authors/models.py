@@ -91,7 +91,8 @@ class AuthorQuerySet(models.QuerySet):
 
     def by_rating(self):
         """Best damped average first; ties by more ratings, then by name."""
-        return self.with_rating().order_by("-rating_rank", "-rating_count", "name")
+        rated = self if "rating_rank" in self.query.annotations else self.with_rating()
+        return rated.order_by("-rating_rank", "-rating_count", "name")
 
 
 class Author(models.Model):

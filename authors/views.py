@@ -30,10 +30,8 @@ class AuthorListView(ListView):
     template_name = "authors/author_list.html"
     context_object_name = "authors"
     paginate_by = 50
-    sorts = {"name": "name", "rating": "rating"}
-
     def get_queryset(self):
-        self.sort = self.sorts.get(self.request.GET.get("sort"), "name")
+        self.sort = "rating" if self.request.GET.get("sort") == "rating" else "name"
         authors = Author.objects.with_rating().with_primary_affiliation()
         if self.sort == "rating":
             return authors.by_rating()
