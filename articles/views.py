@@ -2,6 +2,8 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
+from authors.ratings import current_score, reader_for
+
 from .models import Article, Category
 
 
@@ -38,3 +40,7 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         # Editors may preview drafts: the same page, with a wider queryset and a banner.
         return Article.objects.visible_to(self.request.user).with_byline().with_sections()
+
+    def get_context_data(self, **kwargs):
+        reader_score = current_score(reader_for(self.request), self.object.author)
+        return super().get_context_data(reader_score=reader_score, **kwargs)

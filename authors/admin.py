@@ -1,7 +1,14 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
-from .models import Affiliation, Author, AuthorAffiliation
+from .forms import AuthorAdminForm
+from .models import Affiliation, Author, AuthorAffiliation, Rating, RatingVoid
+from .photos import set_photo
+from .ratings import void_rating
 
 
 class AuthorAffiliationInline(admin.TabularInline):
@@ -12,21 +19,139 @@ class AuthorAffiliationInline(admin.TabularInline):
 
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
-    list_display = ["name", "credentials", "user", "photo_preview"]
+    form = AuthorAdminForm
+    list_display = ["name", "credentials", "user", "photo_preview", "rating_figures"]
     list_select_related = ["user"]
     search_fields = ["name", "credentials"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user"]
     inlines = [AuthorAffiliationInline]
+    readonly_fields = ["photo_preview", "rating_figures"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "credentials", "bio", "user"]}),
+        ("Photo", {"fields": ["photo", "photo_preview"]}),
+        ("Rating", {"fields": ["rating_figures"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_rating()
 
     @admin.display(description="Photo")
     def photo_preview(self, author):
         if not author.photo:
             return "—"
-        return format_html('<img src="{}" alt="" width="40" height="40">', author.photo.url)
+        return format_html(
+            '<img src="{}" alt="Photo of {}" width="80" height="80">',
+            author.thumbnail_url,
+            author.name,
+        )
+
+    @admin.display(description="Rating", ordering="rating_rank")
+    def rating_figures(self, author):
+        summary = author.rating_summary
+        if not summary.count:
+            return "No ratings"
+        shares = ", ".join(f"{share.stars}★ {share.count}" for share in summary.shares)
+        return format_html(
+            "{} from {} rating(s) ({})", f"{summary.average:.2f}", summary.count, shares
+        )
+
+    def save_model(self, request, obj, form, change):
+        prepared = getattr(form, "prepared_photo", None)
+        if prepared is not None:
+            set_photo(obj, prepared)
+        elif not obj.photo:
+            obj.photo_thumbnail = ""
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Affiliation)
 class AffiliationAdmin(admin.ModelAdmin):
     list_display = ["name", "city", "region", "country"]
     search_fields = ["name", "city", "region"]
+
+
+class VoidRatingsForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept in the audit record, e.g. “Many ratings from one network in a minute”.",
+    )
+
+
+@admin.register(Rating)
+class RatingAdmin(admin.ModelAdmin):
+    list_display = ["author", "score", "reader", "created_at", "updated_at", "voided"]
+    list_filter = ["score", ("voided_at", admin.EmptyFieldListFilter), "created_at"]
+    list_select_related = ["author", "user", "void"]
+    search_fields = ["author__name", "user__username", "address_hash"]
+    date_hierarchy = "created_at"
+    actions = ["void_with_reason"]
+    fields = ["author", "score", "user", "reader_token", "address_hash", "created_at", "voided"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would bypass the counts; void instead.
+        return False
+
+    def has_void_permission(self, request):
+        return request.user.has_perm("authors.void_rating")
+
+    @admin.display(description="Reader")
+    def reader(self, rating):
+        return rating.user or rating.reader_label
+
+    @admin.display(description="Voided")
+    def voided(self, rating):
+        void = getattr(rating, "void", None) if rating.voided_at else None
+        if void is None:
+            return "—"
+        return f"{void.voided_at:%Y-%m-%d %H:%M} by {void.voided_by or '?'}: {void.reason}"
+
+    @admin.action(description="Void selected ratings (with a reason)", permissions=["void"])
+    def void_with_reason(self, request, queryset):
+        form = VoidRatingsForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            voided = 0
+            for rating in queryset.select_related("author"):
+                try:
+                    audit = void_rating(rating, by=request.user, reason=form.cleaned_data["reason"])
+                except ValidationError as error:
+                    self.message_user(request, error.messages[0], messages.ERROR)
+                    return None
+                voided += audit is not None
+            self.message_user(request, f"Voided {voided} rating(s).", messages.SUCCESS)
+            return None
+        return TemplateResponse(
+            request,
+            "admin/authors/rating/void_ratings.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Void ratings",
+                "opts": self.model._meta,
+                "form": form,
+                "ratings": queryset.select_related("author", "user"),
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+@admin.register(RatingVoid)
+class RatingVoidAdmin(admin.ModelAdmin):
+    list_display = ["rating", "voided_by", "voided_at", "reason"]
+    list_select_related = ["rating__author", "voided_by"]
+    readonly_fields = ["rating", "voided_by", "voided_at", "reason"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

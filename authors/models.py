@@ -1,6 +1,98 @@
+from dataclasses import dataclass
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Prefetch, Q
+from django.db.models.functions import Cast
 from django.urls import reverse
+
+STARS = (5, 4, 3, 2, 1)
+
+
+@dataclass(frozen=True)
+class StarShare:
+    stars: int
+    count: int
+    percent: int
+
+
+@dataclass(frozen=True)
+class RatingSummary:
+    """An author's rating as pages show it: count, average and the share of each star level."""
+
+    count: int
+    average: float | None
+    shares: tuple[StarShare, ...]
+    enough: bool
+
+    def as_aggregate_rating(self):
+        """schema.org ``AggregateRating`` for JSON-LD, or None below the minimum count."""
+        if not self.enough:
+            return None
+        return {
+            "@type": "AggregateRating",
+            "ratingValue": round(self.average, 1),
+            "ratingCount": self.count,
+            "bestRating": 5,
+            "worstRating": 1,
+        }
+
+    def as_dict(self):
+        return {
+            "count": self.count,
+            "average": round(self.average, 1) if self.enough else None,
+            "enough": self.enough,
+            "shares": [
+                {"stars": share.stars, "count": share.count, "percent": share.percent}
+                for share in self.shares
+            ],
+        }
+
+
+def _star_field(stars):
+    return f"stars_{stars}"
+
+
+class AuthorQuerySet(models.QuerySet):
+    def with_rating(self):
+        """Each author with ``rating_count``, ``rating_average`` and ``rating_rank``.
+
+        ``rating_rank`` is a damped (Bayesian) average: the votes plus ``RATING_PRIOR_WEIGHT``
+        imaginary votes of ``RATING_PRIOR_MEAN``, so a single 5-star vote does not outrank
+        forty 4.8s. Computed in the database from the per-star counts on the author row.
+        """
+        count = sum((F(_star_field(stars)) for stars in STARS[1:]), F(_star_field(5)))
+        total = sum((stars * F(_star_field(stars)) for stars in STARS[1:]), 5 * F(_star_field(5)))
+        weight = float(settings.RATING_PRIOR_WEIGHT)
+        prior = weight * float(settings.RATING_PRIOR_MEAN)
+        return self.annotate(
+            rating_count=count,
+            rating_sum=total,
+            rating_average=models.Case(
+                models.When(rating_count=0, then=models.Value(None)),
+                default=Cast(F("rating_sum"), models.FloatField())
+                / Cast(F("rating_count"), models.FloatField()),
+                output_field=models.FloatField(),
+            ),
+            rating_rank=(models.Value(prior) + Cast(F("rating_sum"), models.FloatField()))
+            / (models.Value(weight) + Cast(F("rating_count"), models.FloatField())),
+        )
+
+    def with_primary_affiliation(self):
+        """Each author's primary affiliation, prefetched for ``Author.primary_affiliation``."""
+        return self.prefetch_related(
+            Prefetch(
+                "affiliation_links",
+                queryset=AuthorAffiliation.objects.primary().select_related("affiliation"),
+                to_attr="primary_affiliation_links",
+            )
+        )
+
+    def by_rating(self):
+        """Best damped average first; ties by more ratings, then by name."""
+        rated = self if "rating_rank" in self.query.annotations else self.with_rating()
+        return rated.order_by("-rating_rank", "-rating_count", "name")
 
 
 class Author(models.Model):
@@ -10,7 +102,12 @@ class Author(models.Model):
         max_length=120, blank=True, help_text='Comma-separated, e.g. "MD" or "MD, PhD".'
     )
     bio = models.TextField(blank=True)
-    photo = models.ImageField(upload_to="authors/", blank=True)
+    photo = models.ImageField(
+        upload_to="authors/",
+        blank=True,
+        help_text="A JPEG, PNG or WebP portrait. Metadata is removed and large images scaled down.",
+    )
+    photo_thumbnail = models.ImageField(upload_to="authors/thumbnails/", blank=True, editable=False)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -22,9 +119,28 @@ class Author(models.Model):
     affiliations = models.ManyToManyField(
         "Affiliation", through="AuthorAffiliation", related_name="authors", blank=True
     )
+    # Counts of live (not voided) ratings per score, kept exact by authors.ratings and
+    # verified by `manage.py check_ratings`.
+    stars_5 = models.PositiveIntegerField("5-star ratings", default=0, editable=False)
+    stars_4 = models.PositiveIntegerField("4-star ratings", default=0, editable=False)
+    stars_3 = models.PositiveIntegerField("3-star ratings", default=0, editable=False)
+    stars_2 = models.PositiveIntegerField("2-star ratings", default=0, editable=False)
+    stars_1 = models.PositiveIntegerField("1-star ratings", default=0, editable=False)
+
+    objects = AuthorQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stars_5__gte=0)
+                & Q(stars_4__gte=0)
+                & Q(stars_3__gte=0)
+                & Q(stars_2__gte=0)
+                & Q(stars_1__gte=0),
+                name="author_star_counts_not_negative",
+            )
+        ]
 
     def __str__(self):
         return self.display_name
@@ -40,6 +156,33 @@ class Author(models.Model):
     @property
     def initials(self):
         return "".join(part[0] for part in self.name.split()[:2]).upper()
+
+    @property
+    def star_counts(self):
+        """{5: n5, 4: n4, ...}: live ratings per score, from this row."""
+        return {stars: getattr(self, _star_field(stars)) for stars in STARS}
+
+    @property
+    def rating_summary(self):
+        """The summary from this row's counts, with no query."""
+        counts = self.star_counts
+        count = sum(counts.values())
+        total = sum(stars * number for stars, number in counts.items())
+        return RatingSummary(
+            count=count,
+            average=total / count if count else None,
+            shares=tuple(
+                StarShare(stars, number, round(100 * number / count) if count else 0)
+                for stars, number in counts.items()
+            ),
+            enough=count >= settings.RATING_MIN_COUNT,
+        )
+
+    @property
+    def thumbnail_url(self):
+        if self.photo_thumbnail:
+            return self.photo_thumbnail.url
+        return self.photo.url if self.photo else ""
 
     @property
     def primary_affiliation(self):
@@ -108,3 +251,119 @@ class AuthorAffiliation(models.Model):
 
     def __str__(self):
         return f"{self.author.name} — {self.affiliation.name}"
+
+
+class RatingQuerySet(models.QuerySet):
+    def live(self):
+        """Ratings that count: not voided by an editor."""
+        return self.filter(voided_at__isnull=True)
+
+    def by_reader(self, reader):
+        """The ratings of one reader (a ``authors.ratings.Reader``)."""
+        if reader.user_id:
+            return self.filter(user_id=reader.user_id)
+        if reader.token:
+            return self.filter(reader_token=reader.token)
+        return self.none()
+
+    def from_address_since(self, address_hash, since):
+        return self.filter(address_hash=address_hash, created_at__gte=since)
+
+
+class Rating(models.Model):
+    """One reader's rating of one author: a signed-in user, or an anonymous reader token."""
+
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="ratings")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="author_ratings",
+        help_text="The signed-in reader, if any.",
+    )
+    reader_token = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The anonymous reader's random token (from a signed cookie), if no user.",
+    )
+    score = models.PositiveSmallIntegerField(help_text="1 to 5 stars.")
+    address_hash = models.CharField(
+        max_length=64, help_text="Keyed hash of the network address; the address is not stored."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    voided_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Set when an editor voids the rating."
+    )
+
+    objects = RatingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        permissions = [("void_rating", "Can void ratings")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=5), name="rating_score_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=(Q(user__isnull=False) & Q(reader_token=""))
+                | (Q(user__isnull=True) & ~Q(reader_token="")),
+                name="rating_one_kind_of_reader",
+            ),
+            models.UniqueConstraint(
+                fields=["author", "user"],
+                condition=Q(user__isnull=False),
+                name="rating_one_per_user_and_author",
+            ),
+            models.UniqueConstraint(
+                fields=["author", "reader_token"],
+                condition=~Q(reader_token=""),
+                name="rating_one_per_token_and_author",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["author", "address_hash", "created_at"], name="rating_address_day_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.score}★ for {self.author.name} by {self.reader_label}"
+
+    def clean(self):
+        if self.score is not None and not 1 <= self.score <= 5:
+            raise ValidationError({"score": "A rating is 1 to 5 stars."})
+        if bool(self.user_id) == bool(self.reader_token):
+            raise ValidationError("A rating belongs to either a user or a reader token.")
+
+    @property
+    def reader_label(self):
+        if self.user_id:
+            return f"user #{self.user_id}"
+        return f"reader {self.reader_token[:8]}…"
+
+    @property
+    def is_voided(self):
+        return self.voided_at is not None
+
+
+class RatingVoid(models.Model):
+    """Audit record: who voided which rating, when and why."""
+
+    rating = models.OneToOneField(Rating, on_delete=models.CASCADE, related_name="void")
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(help_text='Why, e.g. "Many ratings from one network in a minute".')
+    voided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-voided_at"]
+        verbose_name = "voided rating"
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="rating_void_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"Voided: {self.rating}"

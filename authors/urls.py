@@ -5,5 +5,7 @@ from . import views
 app_name = "authors"
 
 urlpatterns = [
+    path("", views.AuthorListView.as_view(), name="index"),
     path("<slug:slug>/", views.AuthorDetailView.as_view(), name="detail"),
+    path("<slug:slug>/rate/", views.rate, name="rate"),
 ]

@@ -1,14 +1,54 @@
 from django.conf import settings
-from django.shortcuts import get_object_or_404
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_protect
 from django.views.generic import ListView
 
 from articles.models import Article
+from symptomdb.addresses import request_address_hash
 
+from .forms import RatingForm
 from .models import Author
+from .ratings import (
+    RatingLimitReached,
+    Reader,
+    current_score,
+    new_reader_token,
+    rate_author,
+    reader_for,
+    remember_reader,
+)
+
+
+class AuthorListView(ListView):
+    """Every author, sortable by name or by damped average rating."""
+
+    template_name = "authors/author_list.html"
+    context_object_name = "authors"
+    paginate_by = 50
+    def get_queryset(self):
+        self.sort = "rating" if self.request.GET.get("sort") == "rating" else "name"
+        authors = Author.objects.with_rating().with_primary_affiliation()
+        if self.sort == "rating":
+            return authors.by_rating()
+        return authors.order_by("name", "pk")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            sort=self.sort,
+            rating_min_count=settings.RATING_MIN_COUNT,
+            rating_prior_weight=settings.RATING_PRIOR_WEIGHT,
+            rating_prior_mean=settings.RATING_PRIOR_MEAN,
+            **kwargs,
+        )
 
 
 class AuthorDetailView(ListView):
-    """An author's page: who they are, where they work, and their published articles."""
+    """An author's page: who they are, where they work, their rating and their articles."""
 
     template_name = "authors/author_detail.html"
     paginate_by = settings.ARTICLES_PER_PAGE
@@ -23,4 +63,83 @@ class AuthorDetailView(ListView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(author=self.author, **kwargs)
+        return super().get_context_data(
+            author=self.author,
+            reader_score=current_score(reader_for(self.request), self.author),
+            **kwargs,
+        )
+
+
+def _wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _back(request, author):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return author.get_absolute_url()
+
+
+def _refused(request, author, message, status):
+    if _wants_json(request):
+        return JsonResponse({"ok": False, "error": message}, status=status)
+    return TemplateResponse(
+        request,
+        "authors/rate_refused.html",
+        {"author": author, "message": message, "back": _back(request, author)},
+        status=status,
+    )
+
+
+@csrf_protect
+def rate(request, slug):
+    """Record the reader's 1 to 5 star rating of an author; redirect back, or answer JSON."""
+    author = get_object_or_404(Author, slug=slug)
+    if request.method != "POST":
+        response = _refused(request, author, "Rate an author with the form on their page.", 405)
+        response["Allow"] = "POST"
+        return response
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, author, form.errors["score"][0], 400)
+    reader = reader_for(request)
+    if not reader.is_known:
+        reader = Reader(token=new_reader_token())
+    score = form.cleaned_data["score"]
+    try:
+        _, created = rate_author(
+            author, score, reader=reader, address_hash=request_address_hash(request)
+        )
+    except RatingLimitReached as limit:
+        return _refused(request, author, limit.message, 429)
+
+    message = (
+        f"Thank you: you rated {author.name} {score} of 5."
+        if created
+        else f"Your rating of {author.name} is now {score} of 5."
+    )
+    if _wants_json(request):
+        author.refresh_from_db()
+        summary = author.rating_summary
+        response = JsonResponse(
+            {
+                "ok": True,
+                "message": message,
+                "score": score,
+                "created": created,
+                "summary": summary.as_dict(),
+                "summary_html": render_to_string(
+                    "authors/includes/rating_summary.html",
+                    {"author": author, "summary": summary},
+                    request=request,
+                ),
+            }
+        )
+    else:
+        messages.success(request, message)
+        response = redirect(_back(request, author))
+    remember_reader(response, reader)
+    return response

@@ -147,3 +147,20 @@ ARTICLES_PER_PAGE = 10
 # Client addresses (symptomdb/addresses.py): only keyed hashes are stored.
 TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 ADDRESS_HASH_KEY = os.environ.get("DJANGO_ADDRESS_HASH_KEY", "")
+
+# Author ratings (authors/ratings.py).
+# Below this many ratings an author page says "Not enough ratings yet" instead of an average.
+RATING_MIN_COUNT = int(os.environ.get("DJANGO_RATING_MIN_COUNT", "3"))
+# New ratings of one author from one network address in 24 hours; more answer 429.
+RATING_MAX_PER_ADDRESS_PER_DAY = int(os.environ.get("DJANGO_RATING_MAX_PER_ADDRESS_PER_DAY", "5"))
+# Ranking by rating adds RATING_PRIOR_WEIGHT imaginary votes of RATING_PRIOR_MEAN stars.
+RATING_PRIOR_MEAN = float(os.environ.get("DJANGO_RATING_PRIOR_MEAN", "3.0"))
+RATING_PRIOR_WEIGHT = float(os.environ.get("DJANGO_RATING_PRIOR_WEIGHT", "5"))
+# The anonymous reader's token lives in a signed cookie for this many days.
+RATING_READER_COOKIE = "sdb_reader"
+RATING_READER_COOKIE_DAYS = 730
+# Author photos: larger sides are scaled down; more pixels than this are refused unopened.
+AUTHOR_PHOTO_MAX_SIDE = 1200
+AUTHOR_PHOTO_THUMBNAIL_SIDE = 160
+AUTHOR_PHOTO_MAX_PIXELS = 40_000_000
+AUTHOR_PHOTO_MAX_BYTES = 10_000_000

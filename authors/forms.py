@@ -1,0 +1,31 @@
+from django import forms
+
+from .models import STARS, Author
+from .photos import prepare_photo
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(
+        choices=[(stars, f"{stars} star{'s' if stars > 1 else ''}") for stars in STARS],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose a rating from 1 to 5 stars.",
+            "invalid_choice": "A rating is a whole number of stars from 1 to 5.",
+        },
+    )
+
+
+class AuthorAdminForm(forms.ModelForm):
+    """The admin's author form: an uploaded photo must be a real image, and is cleaned."""
+
+    class Meta:
+        model = Author
+        fields = ["name", "slug", "credentials", "bio", "photo", "user"]
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        self.prepared_photo = None
+        if photo and "photo" in self.changed_data and hasattr(photo, "content_type"):
+            self.prepared_photo = prepare_photo(photo)
+        return photo

@@ -1,0 +1,229 @@
+"""Author list and author pages, the article's author box, and their query counts."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from authors.models import Affiliation, AuthorAffiliation
+
+from .conftest import csrf_token_from
+
+pytestmark = pytest.mark.django_db
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def test_author_list_shows_initials_credentials_affiliation_and_rating(
+    client, author, make_author, rate_many
+):
+    rate_many(author, {5: 2, 4: 2})
+    make_author("Ben Quiet")
+    page = client.get(reverse("authors:index")).content.decode()
+    assert '<a href="/authors/ada-byline/">Ada Byline</a>, MD' in page
+    assert '<span class="author-initials" aria-hidden="true">AB</span>' in page
+    assert "General Clinic, Leeds, West Yorks" in page
+    assert "4.5 out of 5 · 4 ratings" in page
+    assert "Not enough ratings yet · 0 ratings" in page
+    assert "damped average" in page
+
+
+def test_author_list_sorts_by_name_and_by_damped_rating(client, make_author, rate_many):
+    zed = make_author("Zed Many")
+    rate_many(zed, {5: 30, 4: 10})
+    amy = make_author("Amy One")
+    rate_many(amy, {5: 1}, start=100)
+    by_name = client.get(reverse("authors:index")).content.decode()
+    assert by_name.index("Amy One") < by_name.index("Zed Many")
+    by_rating = client.get(reverse("authors:index"), {"sort": "rating"}).content.decode()
+    assert by_rating.index("Zed Many") < by_rating.index("Amy One")
+    assert '<strong aria-current="true">rating</strong>' in by_rating
+
+
+def test_author_page_shows_bio_affiliations_with_roles_and_summary(
+    client, author, rate_many, make_article
+):
+    author.bio = "Family physician."
+    author.save()
+    second = Affiliation.objects.create(name="Teaching Hospital", city="York", region="N Yorks")
+    AuthorAffiliation.objects.create(author=author, affiliation=second, role="Lecturer")
+    make_article(title="What is an older condition?")
+    rate_many(author, {5: 1, 3: 2, 1: 1})
+    page = client.get(author.get_absolute_url()).content.decode()
+    assert "Family physician." in page
+    assert "Lecturer, Teaching Hospital, York, N Yorks" in page
+    assert "General Clinic, Leeds, West Yorks" in page
+    assert "What is an older condition?" in page
+    assert "<strong>3.0</strong> out of 5" in page
+    assert "(4 ratings)" in page
+    bars = re.findall(
+        r'<span class="rating-bar-label">(\d) stars?</span>\s*'
+        r'<progress max="100" value="(\d+)" aria-label="[^"]+">\d+%</progress>\s*'
+        r'<span class="rating-bar-value">(\d+) \((\d+)%\)</span>',
+        page,
+    )
+    assert bars == [
+        ("5", "25", "1", "25"),
+        ("4", "0", "0", "0"),
+        ("3", "50", "2", "50"),
+        ("2", "0", "0", "0"),
+        ("1", "25", "1", "25"),
+    ]
+    assert 'style="' not in page
+    assert not re.search(r"<script(?![^>]*\bsrc=)", page)
+    assert not re.search(r"\son[a-z]+=", page)
+
+
+def test_below_the_minimum_count_the_page_says_not_enough_ratings(
+    client, author, rate_many, settings
+):
+    settings.RATING_MIN_COUNT = 3
+    rate_many(author, {5: 2})
+    page = client.get(author.get_absolute_url()).content.decode()
+    assert "Not enough ratings yet" in page
+    assert "<strong>5.0</strong>" not in page
+    rate_many(author, {4: 1}, start=10)
+    page = client.get(author.get_absolute_url()).content.decode()
+    assert "Not enough ratings yet" not in page
+    assert "<strong>4.7</strong> out of 5" in page
+
+
+def test_the_rate_widget_is_a_labelled_fieldset_of_five_radio_buttons(client, author):
+    page = client.get(author.get_absolute_url()).content.decode()
+    form = re.search(r'<form class="rate-author".*?</form>', page, re.S).group(0)
+    assert 'method="post"' in form
+    assert 'action="/authors/ada-byline/rate/"' in form
+    assert 'name="csrfmiddlewaretoken"' in form
+    assert "<legend" in form
+    assert ">Rate Ada Byline</legend>" in form
+    radios = re.findall(r'<input [^>]*type="radio" name="score" value="(\d)" id="([^"]+)"', form)
+    assert [value for value, _ in radios] == ["5", "4", "3", "2", "1"]
+    for value, input_id in radios:
+        label = f'<label class="form-check-label" for="{input_id}">{value} star'
+        assert label in form
+    assert 'role="status"' in form
+    assert '<script src="/static/js/rating.js" defer></script>' in page
+
+
+def test_article_author_box_shows_the_summary_and_the_rate_widget(
+    client, author, make_article, rate_many
+):
+    article = make_article()
+    rate_many(author, {4: 3})
+    page = client.get(article.get_absolute_url()).content.decode()
+    byline = page[page.index('<footer class="byline"') :]
+    assert 'id="rating-summary-ada-byline"' in byline
+    assert "<strong>4.0</strong> out of 5" in byline
+    assert ">Rate Ada Byline</legend>" in byline
+    assert "You have not rated Ada Byline yet." in byline
+
+
+def test_rating_from_the_article_page_returns_to_it_and_shows_the_readers_rating(
+    csrf_client, author, make_article
+):
+    article = make_article()
+    before, page = count_queries(csrf_client, article.get_absolute_url())
+    assert f'name="next" value="{article.get_absolute_url()}"' in page
+    token = csrf_token_from(csrf_client, article.get_absolute_url())
+    response = csrf_client.post(
+        reverse("authors:rate", args=[author.slug]),
+        {"csrfmiddlewaretoken": token, "score": "2", "next": article.get_absolute_url()},
+    )
+    assert response["Location"] == article.get_absolute_url()
+    after, page = count_queries(csrf_client, article.get_absolute_url())
+    assert "Your rating: 2 of 5." in page
+    # Messages are stored in a cookie; the reader's own rating costs one query.
+    assert after == before + 1
+
+
+def test_author_list_query_count_is_constant_as_authors_and_ratings_grow(
+    client, make_author, rate_many, author
+):
+    rate_many(author, {5: 1})
+    few, _ = count_queries(client, reverse("authors:index"))
+    start = 10
+    for _ in range(6):
+        other = make_author()
+        place = Affiliation.objects.create(name=f"Clinic {start}")
+        AuthorAffiliation.objects.create(author=other, affiliation=place, is_primary=True)
+        start = rate_many(other, {5: 2, 3: 1}, start=start)
+    many, page = count_queries(client, reverse("authors:index") + "?sort=rating")
+    assert page.count('class="author-list-item') == 7
+    assert few == many
+
+
+def test_author_page_query_count_is_constant_as_articles_and_ratings_grow(
+    csrf_client, author, make_article, rate_many
+):
+    make_article()
+    rate_many(author, {5: 1})
+    few, _ = count_queries(csrf_client, author.get_absolute_url())
+    for _ in range(12):
+        make_article()
+    rate_many(author, {4: 20, 2: 5}, start=10)
+    many, _ = count_queries(csrf_client, author.get_absolute_url())
+    assert few == many
+    # A reader who has rated costs exactly one query more than one who has not.
+    token = csrf_token_from(csrf_client, author.get_absolute_url())
+    csrf_client.post(
+        reverse("authors:rate", args=[author.slug]), {"csrfmiddlewaretoken": token, "score": "3"}
+    )
+    rated, page = count_queries(csrf_client, author.get_absolute_url())
+    assert "Your rating: 3 of 5." in page
+    assert rated == many + 1
+
+
+def test_article_page_query_count_is_constant_as_ratings_grow(
+    csrf_client, author, make_article, rate_many
+):
+    article = make_article()
+    few, _ = count_queries(csrf_client, article.get_absolute_url())
+    rate_many(author, {5: 10, 3: 10, 1: 10})
+    for _ in range(5):
+        make_article()
+    many, page = count_queries(csrf_client, article.get_absolute_url())
+    assert "(30 ratings)" in page
+    assert few == many
+
+
+def test_author_list_pages_keep_the_sort_order(client):
+    from authors.models import Author
+
+    Author.objects.bulk_create(
+        Author(name=f"Listed Author{n:03d}", slug=f"listed-{n:03d}") for n in range(55)
+    )
+    page = client.get(reverse("authors:index"), {"sort": "rating"}).content.decode()
+    assert page.count('class="author-list-item') == 50
+    assert 'href="?sort=rating&amp;page=2" rel="next"' in page
+    second = client.get(reverse("authors:index"), {"sort": "rating", "page": 2}).content.decode()
+    assert second.count('class="author-list-item') == 5
+
+
+def test_the_site_header_links_to_the_authors(client, author):
+    page = client.get(author.get_absolute_url()).content.decode()
+    assert '<a class="nav-link" href="/authors/">Authors</a>' in page
+
+
+def test_aggregate_rating_for_structured_data_only_from_the_minimum_count(
+    author, rate_many, settings
+):
+    settings.RATING_MIN_COUNT = 3
+    rate_many(author, {5: 1, 4: 1})
+    author.refresh_from_db()
+    assert author.rating_summary.as_aggregate_rating() is None
+    rate_many(author, {4: 1}, start=10)
+    author.refresh_from_db()
+    assert author.rating_summary.as_aggregate_rating() == {
+        "@type": "AggregateRating",
+        "ratingValue": 4.3,
+        "ratingCount": 3,
+        "bestRating": 5,
+        "worstRating": 1,
+    }

@@ -1,0 +1,176 @@
+"""Author photos in the admin: real images only, EXIF removed, scaled down, with a thumbnail."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from authors.models import Author
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def editor_client(client, django_user_model):
+    editor = django_user_model.objects.create_superuser("editor", "editor@example.com", None)
+    client.force_login(editor)
+    return client
+
+
+def jpeg_with_exif(size=(2400, 1600)):
+    image = Image.new("RGB", size, (200, 120, 40))
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCam"  # Make
+    exif[0x0132] = "2026:01:02 03:04:05"  # DateTime
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", exif=exif, quality=90)
+    return buffer.getvalue()
+
+
+def png(size, mode="RGB"):
+    buffer = io.BytesIO()
+    Image.new(mode, size).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def png_claiming(width, height):
+    """A tiny PNG whose header claims ``width`` x ``height`` 1-bit pixels: a decompression bomb."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+def add_author(client, content, filename="portrait.jpg"):
+    data = {
+        "name": "Photo Author",
+        "slug": "photo-author",
+        "credentials": "MD",
+        "bio": "",
+        "photo": SimpleUploadedFile(filename, content),
+        "affiliation_links-TOTAL_FORMS": "0",
+        "affiliation_links-INITIAL_FORMS": "0",
+        "affiliation_links-MIN_NUM_FORMS": "0",
+        "affiliation_links-MAX_NUM_FORMS": "1000",
+    }
+    return client.post("/admin/authors/author/add/", data)
+
+
+def test_a_real_photo_is_stored_without_exif_scaled_down_with_a_square_thumbnail(
+    editor_client, settings
+):
+    original = jpeg_with_exif()
+    assert b"SecretCam" in original
+    response = add_author(editor_client, original)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    author = Author.objects.get(slug="photo-author")
+    stored = author.photo.read()
+    assert b"SecretCam" not in stored
+    with Image.open(io.BytesIO(stored)) as photo:
+        assert photo.size == (1200, 800)
+        assert not photo.getexif()
+    with Image.open(author.photo_thumbnail.path) as thumbnail:
+        thumbnail_side = settings.AUTHOR_PHOTO_THUMBNAIL_SIDE
+        assert thumbnail.size == (thumbnail_side, thumbnail_side)
+    change = editor_client.get(f"/admin/authors/author/{author.pk}/change/").content.decode()
+    assert f'<img src="{author.photo_thumbnail.url}" alt="Photo of Photo Author"' in change
+
+
+def test_saving_an_author_without_touching_the_photo_keeps_it(editor_client):
+    add_author(editor_client, jpeg_with_exif((300, 300)))
+    author = Author.objects.get(slug="photo-author")
+    photo, thumbnail = author.photo.name, author.photo_thumbnail.name
+    response = editor_client.post(
+        f"/admin/authors/author/{author.pk}/change/",
+        {
+            "name": "Photo Author",
+            "slug": "photo-author",
+            "credentials": "MD, PhD",
+            "bio": "",
+            "affiliation_links-TOTAL_FORMS": "0",
+            "affiliation_links-INITIAL_FORMS": "0",
+            "affiliation_links-MIN_NUM_FORMS": "0",
+            "affiliation_links-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 302
+    author.refresh_from_db()
+    assert (author.credentials, author.photo.name, author.photo_thumbnail.name) == (
+        "MD, PhD",
+        photo,
+        thumbnail,
+    )
+
+
+def test_pages_use_the_thumbnail_and_pages_without_a_photo_show_initials(
+    editor_client, client, author
+):
+    add_author(editor_client, jpeg_with_exif((300, 300)))
+    photo_author = Author.objects.get(slug="photo-author")
+    page = client.get("/authors/").content.decode()
+    assert f'<img class="author-photo" src="{photo_author.photo_thumbnail.url}"' in page
+    assert '<span class="author-initials" aria-hidden="true">AB</span>' in page
+
+
+BAD_PHOTOS = {
+    "renamed-text": (lambda: b"Just some text, not a picture.\n" * 20, "portrait.jpg"),
+    "truncated-jpeg": (lambda: jpeg_with_exif((400, 300))[:1500], "truncated.jpg"),
+    "truncated-png": (lambda: png((400, 300))[:-40], "truncated.png"),
+    "bomb": (lambda: png((8000, 6000), mode="1"), "bomb.png"),
+    "pillow-bomb": (lambda: png_claiming(60_000, 60_000), "pillow-bomb.png"),
+}
+
+
+@pytest.mark.parametrize("kind", BAD_PHOTOS)
+def test_a_bad_photo_is_a_form_error_not_a_500_and_stores_nothing(editor_client, kind, tmp_path):
+    make, filename = BAD_PHOTOS[kind]
+    response = add_author(editor_client, make(), filename)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "photo" in errors, errors
+    assert not Author.objects.filter(slug="photo-author").exists()
+    assert not list(tmp_path.rglob("*.*"))
+
+
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+def test_prepare_photo_refuses_a_decompression_bomb_even_where_warnings_are_ignored():
+    """Production does not turn Pillow's bomb warning into an error; prepare_photo does."""
+    from django.core.exceptions import ValidationError
+
+    from authors.photos import prepare_photo
+
+    with pytest.raises(ValidationError, match="too many pixels"):
+        prepare_photo(SimpleUploadedFile("b.png", png_claiming(10_000, 10_000)))
+
+
+def test_prepare_photo_refuses_a_truncated_image_with_a_clear_message():
+    from django.core.exceptions import ValidationError
+
+    from authors.photos import prepare_photo
+
+    with pytest.raises(ValidationError, match="damaged or incomplete"):
+        prepare_photo(SimpleUploadedFile("t.jpg", jpeg_with_exif((400, 300))[:1500]))
+
+
+def test_an_oversized_file_is_a_form_error(editor_client, settings):
+    settings.AUTHOR_PHOTO_MAX_BYTES = 10_000
+    response = add_author(editor_client, jpeg_with_exif((1200, 1200)))
+    assert response.status_code == 200
+    assert "photos may be at most" in str(response.context["adminform"].form.errors["photo"])
+    assert not Author.objects.filter(slug="photo-author").exists()

@@ -1,0 +1,175 @@
+"""POST /authors/<slug>/rate/: the no-JS form, the JSON answer, the cap and every bad input."""
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from authors.models import Rating
+
+from .conftest import csrf_token_from, fresh
+
+pytestmark = pytest.mark.django_db
+
+
+def rate_url(author):
+    return reverse("authors:rate", args=[author.slug])
+
+
+def post(client, author, data, *, json=False, **extra):
+    token = csrf_token_from(client, author.get_absolute_url())
+    headers = {"Accept": "application/json"} if json else {}
+    return client.post(
+        rate_url(author), {"csrfmiddlewaretoken": token, **data}, headers=headers, **extra
+    )
+
+
+def test_no_js_form_rates_redirects_back_with_a_message_and_shows_the_rating(csrf_client, author):
+    response = post(csrf_client, author, {"score": "4", "next": author.get_absolute_url()})
+    assert response.status_code == 302
+    assert response["Location"] == author.get_absolute_url()
+    assert settings.RATING_READER_COOKIE in response.cookies
+    page = csrf_client.get(response["Location"]).content.decode()
+    assert "Thank you: you rated Ada Byline 4 of 5." in page
+    assert "Your rating: 4 of 5." in page
+    assert 'value="4" id="rate-ada-byline-4" checked' in page
+    assert fresh(author).star_counts[4] == 1
+
+
+def test_the_reader_cookie_makes_rating_again_a_change_not_a_second_vote(csrf_client, author):
+    post(csrf_client, author, {"score": "2"})
+    response = post(csrf_client, author, {"score": "5"})
+    assert response.status_code == 302
+    page = csrf_client.get(author.get_absolute_url()).content.decode()
+    assert "Your rating of Ada Byline is now 5 of 5." in page
+    rating = Rating.objects.get()
+    assert rating.score == 5
+    assert len(rating.reader_token) >= 16
+    assert fresh(author).star_counts == {5: 1, 4: 0, 3: 0, 2: 0, 1: 0}
+
+
+def test_a_reader_without_the_cookie_is_a_new_reader(client, author):
+    post(client, author, {"score": "2"})
+    client.cookies.pop(settings.RATING_READER_COOKIE)
+    post(client, author, {"score": "3"})
+    assert fresh(author).rating_count == 2
+
+
+def test_a_forged_reader_cookie_is_not_trusted(client, author):
+    post(client, author, {"score": "2"})
+    client.cookies[settings.RATING_READER_COOKIE] = Rating.objects.get().reader_token
+    post(client, author, {"score": "3"})
+    assert fresh(author).rating_count == 2
+
+
+def test_a_signed_in_user_rates_as_their_account(client, author, django_user_model):
+    user = django_user_model.objects.create_user("reader")
+    client.force_login(user)
+    post(client, author, {"score": "3"})
+    post(client, author, {"score": "1"})
+    assert list(Rating.objects.values_list("user", "score")) == [(user.pk, 1)]
+
+
+def test_fetch_with_accept_json_gets_json_with_the_new_summary(csrf_client, author, rate_many):
+    rate_many(author, {5: 2})
+    response = post(csrf_client, author, {"score": "2"}, json=True)
+    assert response.status_code == 200
+    data = response.json()
+    assert data["ok"] is True
+    assert data["score"] == 2
+    assert data["created"] is True
+    assert data["summary"]["count"] == 3
+    assert data["summary"]["average"] == 4.0
+    assert data["summary"]["shares"][3] == {"stars": 2, "count": 1, "percent": 33}
+    assert 'id="rating-summary-ada-byline"' in data["summary_html"]
+    assert "<strong>4.0</strong> out of 5" in data["summary_html"]
+    assert settings.RATING_READER_COOKIE in response.cookies
+
+
+def test_next_pointing_off_site_redirects_to_the_author_page(client, author):
+    response = post(client, author, {"score": "3", "next": "https://evil.example/"})
+    assert response["Location"] == author.get_absolute_url()
+
+
+BAD_SCORES = [
+    ({"score": "0"}, "A rating is a whole number of stars from 1 to 5."),
+    ({"score": "6"}, "A rating is a whole number of stars from 1 to 5."),
+    ({"score": "abc"}, "A rating is a whole number of stars from 1 to 5."),
+    ({"score": "4.5"}, "A rating is a whole number of stars from 1 to 5."),
+    ({"score": "-1"}, "A rating is a whole number of stars from 1 to 5."),
+    ({}, "Choose a rating from 1 to 5 stars."),
+    ({"score": ""}, "Choose a rating from 1 to 5 stars."),
+]
+
+
+@pytest.mark.parametrize(("data", "message"), BAD_SCORES)
+def test_a_bad_score_is_a_400_with_a_message_and_stores_nothing(
+    csrf_client, author, rate_many, data, message
+):
+    rate_many(author, {4: 3})
+    response = post(csrf_client, author, data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert Rating.objects.count() == 3
+    assert fresh(author).rating_average == 4.0
+
+
+@pytest.mark.parametrize(("data", "message"), BAD_SCORES)
+def test_a_bad_score_by_fetch_is_a_400_json_error(csrf_client, author, data, message):
+    response = post(csrf_client, author, data, json=True)
+    assert response.status_code == 400
+    assert response.json() == {"ok": False, "error": message}
+    assert not Rating.objects.exists()
+
+
+def test_an_unknown_author_is_404(csrf_client, author):
+    token = csrf_token_from(csrf_client, author.get_absolute_url())
+    response = csrf_client.post(
+        reverse("authors:rate", args=["nobody"]), {"csrfmiddlewaretoken": token, "score": "3"}
+    )
+    assert response.status_code == 404
+    assert not Rating.objects.exists()
+
+
+def test_get_is_405_with_a_message(client, author):
+    response = client.get(rate_url(author), {"score": "5"})
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert "Rate an author with the form on their page." in response.content.decode()
+    assert not Rating.objects.exists()
+
+
+def test_a_missing_csrf_token_is_403_and_stores_nothing(csrf_client, author):
+    response = csrf_client.post(rate_url(author), {"score": "5"})
+    assert response.status_code == 403
+    assert "CSRF verification failed" in response.content.decode()
+    assert not Rating.objects.exists()
+
+
+def test_a_wrong_csrf_token_is_403_and_stores_nothing(csrf_client, author):
+    csrf_token_from(csrf_client, author.get_absolute_url())  # sets the CSRF cookie
+    response = csrf_client.post(rate_url(author), {"score": "5", "csrfmiddlewaretoken": "x" * 64})
+    assert response.status_code == 403
+    assert not Rating.objects.exists()
+
+
+def test_over_the_address_cap_is_429_with_a_message_and_stores_nothing(client, author, settings):
+    settings.RATING_MAX_PER_ADDRESS_PER_DAY = 2
+    for _ in range(2):
+        client.cookies.clear()
+        assert post(client, author, {"score": "5"}).status_code == 302
+    client.cookies.clear()
+    response = post(client, author, {"score": "5"})
+    assert response.status_code == 429
+    assert "Too many ratings of this author from your network today" in response.content.decode()
+    client.cookies.clear()
+    response = post(client, author, {"score": "5"}, json=True)
+    assert response.status_code == 429
+    assert "Too many ratings" in response.json()["error"]
+    assert fresh(author).rating_count == 2
+
+
+def test_the_address_is_stored_only_as_a_keyed_hash(client, author):
+    post(client, author, {"score": "5"}, REMOTE_ADDR="203.0.113.9")
+    stored = Rating.objects.get().address_hash
+    assert "203.0.113.9" not in stored
+    assert len(stored) == 64
