@@ -289,6 +289,9 @@ class ArticleAdmin(OwnRowsAdminMixin, MarkdownLimitMixin, SimpleHistoryAdmin):
     def has_view_history_permission(self, request, obj=None):
         return is_editor(request.user)
 
+    def has_view_history_or_change_history_permission(self, request, obj=None):
+        return is_editor(request.user)
+
     def has_change_history_permission(self, request, obj=None):
         return is_editor(request.user)
 
