@@ -120,6 +120,9 @@ class SectionInline(ArticleChildInline):
     prepopulated_fields = {"anchor": ["heading"]}
     classes = ["section-inline"]
 
+    class Media:
+        js = ["js/admin-section-order.js"]
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "body":
             kwargs["help_text"] = MARKDOWN_HINT
