@@ -272,3 +272,42 @@ def test_author_previews_only_their_own_drafts(
     assert author_client.get(own_draft.get_absolute_url()).status_code == 200
     assert author_client.get(others_draft.get_absolute_url()).status_code == 404
     assert editor_client.get(others_draft.get_absolute_url()).status_code == 200
+
+
+def test_author_article_lookups_from_related_fields_list_only_their_own(
+    author_client, own_draft, others_draft
+):
+    for model_name in ("section", "reference", "changelogentry"):
+        response = author_client.get(
+            reverse("admin:autocomplete"),
+            {"app_label": "articles", "model_name": model_name, "field_name": "article"},
+        )
+        assert response.status_code == 200, model_name
+        ids = [int(item["id"]) for item in json.loads(response.content)["results"]]
+        assert ids == [own_draft.pk], model_name
+
+
+def test_author_cannot_look_up_user_accounts(author_client):
+    response = author_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "authors", "model_name": "author", "field_name": "user", "term": ""},
+    )
+    assert response.status_code == 403
+
+
+def test_admin_article_list_query_count_does_not_grow(
+    editor_client, make_article, other_author, reviewer
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert editor_client.get(CHANGELIST).status_code == 200
+        return len(queries)
+
+    make_article(sections=1)
+    small = count()
+    for _ in range(15):
+        make_article(sections=1, author=other_author, reviewed_by=reviewer)
+    assert count() == small

@@ -170,3 +170,12 @@ def test_scheduling_in_the_past_is_refused(editor_user, reviewed_article):
 def test_status_values_are_checked_by_the_database(own_draft):
     with transaction.atomic(), pytest.raises(IntegrityError):
         Article.objects.filter(pk=own_draft.pk).update(status="archived")
+
+
+def test_preview_banner_names_the_state(editor_client, editor_user, reviewed_article):
+    page = editor_client.get(reviewed_article.get_absolute_url()).content.decode()
+    assert "<strong>In review</strong>" in page
+    at = timezone.now() + timedelta(days=3)
+    workflow.schedule(reviewed_article, by=editor_user, at=at, note="First version")
+    page = editor_client.get(reviewed_article.get_absolute_url()).content.decode()
+    assert "<strong>Scheduled for " in page
