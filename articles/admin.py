@@ -4,8 +4,12 @@ Row-level rules live in ``get_queryset`` and the ``has_*_permission`` methods (f
 its inlines, lookups and history), never only in the templates.
 """
 
+import json
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
+from django.contrib.admin.utils import construct_change_message
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import F
@@ -357,6 +361,15 @@ class ArticleAdmin(OwnRowsAdminMixin, MarkdownLimitMixin, SimpleHistoryAdmin):
             obj.author = request.user.author_profile
             obj.status = Article.Status.DRAFT
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The history record of this save says in words what changed, sections included.
+        message = construct_change_message(form, formsets, not change)
+        summary = LogEntry(change_message=json.dumps(message)).get_change_message()
+        record = form.instance.history.order_by("-history_date", "-history_id").first()
+        if record is not None and summary:
+            type(record).objects.filter(pk=record.pk).update(history_change_reason=summary)
 
     def save_formset(self, request, form, formset, change):
         # Swapping two positions would collide on the unique constraint mid-save: move the

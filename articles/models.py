@@ -153,7 +153,10 @@ class Article(models.Model):
     )
 
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["intro_html", "conclusion_html", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["intro_html", "conclusion_html", "updated_at"],
+        history_change_reason_field=models.TextField(null=True),
+    )
 
     class Meta:
         ordering = ["-published_at", "title"]

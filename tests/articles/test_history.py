@@ -40,6 +40,9 @@ def test_each_admin_save_is_recorded_with_who_and_what(editor_client, author_cli
     assert "edna" in page
     assert "Ada second title?" in page  # the readable change summary: old and new title
     assert "Edna third title?" in page
+    assert records[2].history_change_reason == (
+        "Changed Title. Changed Body for section “Heading 1”."
+    )
 
 
 def test_authors_and_moderators_cannot_read_the_history(author_client, moderator_client, own_draft):
