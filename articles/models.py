@@ -1,7 +1,14 @@
+import datetime
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from .rendering import render_markdown
 
@@ -36,15 +43,45 @@ class Category(models.Model):
 
 
 class ArticleQuerySet(models.QuerySet):
+    @staticmethod
+    def published_q():
+        """The condition of being public, shared by ``published`` and ``visible_to``."""
+        return models.Q(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
     def published(self):
         """Articles a reader may see: published, with a publication time that has come."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(self.published_q())
 
     def visible_to(self, user):
-        """What ``user`` may open: everything for those who edit articles, else the published."""
-        if user.is_active and user.is_staff and user.has_perm("articles.change_article"):
+        """What ``user`` may open: everything for editors, their own drafts too for authors."""
+        if not (user.is_active and user.is_staff):
+            return self.published()
+        if is_editor(user):
             return self.all()
+        if user.has_perm("articles.change_article"):
+            return self.filter(self.published_q() | models.Q(author__user=user))
         return self.published()
+
+    def editable_by(self, user):
+        """The articles ``user`` may work on in the admin: all for editors, else their own."""
+        if is_editor(user):
+            return self.all()
+        return self.filter(author__user=user) if user.is_authenticated else self.none()
+
+    def due_for_review(self, today=None):
+        """Published articles whose next review date has come (never reviewed counts too)."""
+        today = today or timezone.localdate()
+        cutoff = add_months(today, -settings.REVIEW_INTERVAL_MONTHS)
+        return self.published().filter(
+            models.Q(last_reviewed__isnull=True) | models.Q(last_reviewed__lte=cutoff)
+        )
+
+    def with_review(self):
+        """The reviewer, the references and the change log, fetched in fixed queries."""
+        return self.select_related("reviewed_by").prefetch_related(
+            Prefetch("references", queryset=Reference.objects.order_by("position")),
+            Prefetch("changes", queryset=ChangeLogEntry.objects.order_by("-date", "-pk")),
+        )
 
     def for_author(self, author):
         return self.filter(author=author)
@@ -73,6 +110,7 @@ class ArticleQuerySet(models.QuerySet):
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
         PUBLISHED = "published", "Published"
 
     title = models.CharField(
@@ -98,20 +136,47 @@ class Article(models.Model):
     last_reviewed = models.DateField(
         null=True, blank=True, help_text="When a clinician last checked the content."
     )
+    reviewed_by = models.ForeignKey(
+        "authors.Author",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviewed_articles",
+        verbose_name="medically reviewed by",
+        help_text="The clinician who signed off the content; never the article's own author.",
+    )
+    reviewed_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="The content fingerprint the reviewer signed off; publishing needs a match.",
+    )
 
     objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["intro_html", "conclusion_html", "updated_at"],
+        history_change_reason_field=models.TextField(null=True),
+    )
 
     class Meta:
         ordering = ["-published_at", "title"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["draft", "published"]),
+                condition=models.Q(status__in=["draft", "in_review", "published"]),
                 name="article_status_valid",
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
                 name="article_published_has_date",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(reviewed_by=models.F("author")),
+                name="article_reviewer_is_not_author",
+            ),
+        ]
+        permissions = [
+            ("publish_article", "Can publish, unpublish and schedule articles"),
+            ("review_article", "Can record a medical review sign-off"),
         ]
         indexes = [models.Index(fields=["status", "-published_at"], name="article_status_pub_idx")]
 
@@ -119,14 +184,20 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.intro_html = render_markdown(self.intro)
-        self.conclusion_html = render_markdown(self.conclusion)
+        self.intro_html = render_markdown(self.intro, citations=True)
+        self.conclusion_html = render_markdown(self.conclusion, citations=True)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.reviewed_by_id and self.reviewed_by_id == self.author_id:
+            raise ValidationError(
+                {"reviewed_by": "The medical reviewer must be someone other than the author."}
+            )
 
     @property
     def is_public(self):
@@ -135,6 +206,43 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+    @property
+    def next_review_due(self):
+        """The date of the next medical review, ``REVIEW_INTERVAL_MONTHS`` after the last."""
+        if self.last_reviewed is None:
+            return None
+        return add_months(self.last_reviewed, settings.REVIEW_INTERVAL_MONTHS)
+
+    def content_fingerprint(self):
+        """A hash of everything a reviewer signs off: text, sections and references."""
+        digest = hashlib.sha256()
+        parts = [self.title, self.intro, self.conclusion]
+        for section in self.sections.order_by("position"):
+            parts += [str(section.position), section.heading, section.kind, section.body]
+        for reference in self.references.order_by("position"):
+            parts += [str(reference.position), reference.text, reference.url]
+            parts += [reference.doi, reference.pubmed_id]
+        for part in parts:
+            digest.update(part.encode())
+            digest.update(b"\x00")
+        return digest.hexdigest()
+
+    @property
+    def review_is_current(self):
+        """Whether the sign-off on record covers the content as it is now."""
+        return bool(self.reviewed_fingerprint) and (
+            self.reviewed_fingerprint == self.content_fingerprint()
+        )
+
+
+class ArticleDueForReview(Article):
+    """Published articles past their review date, for the editors' admin list."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "article due for review"
+        verbose_name_plural = "articles due for review"
 
 
 class Section(models.Model):
@@ -166,6 +274,8 @@ class Section(models.Model):
     )
     body_html = models.TextField(editable=False, default="")
 
+    history = HistoricalRecords(excluded_fields=["body_html"])
+
     class Meta:
         ordering = ["article", "position"]
         constraints = [
@@ -196,8 +306,114 @@ class Section(models.Model):
         return self.heading
 
     def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
+        self.body_html = render_markdown(self.body, citations=True)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#{self.anchor}"
+
+
+def is_editor(user):
+    """Editors review, publish and see every article; the permission says who they are."""
+    return user.is_active and user.has_perm("articles.publish_article")
+
+
+def add_months(day, months):
+    """``day`` moved by ``months`` calendar months, clamped to the end of shorter months."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last_day in (31, 30, 29, 28):
+        try:
+            return datetime.date(year, month, min(day.day, last_day))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover
+
+
+def validate_web_url(value):
+    if value and not value.lower().startswith(("http://", "https://")):
+        raise ValidationError("Only http:// and https:// links are allowed.", code="url_scheme")
+
+
+class Reference(models.Model):
+    """One numbered citation; section text cites it as ``[n]`` with n its position."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
+    position = models.PositiveIntegerField(help_text="Its number: text cites it as [1], [2], ...")
+    text = models.CharField(
+        max_length=500,
+        help_text='The citation, e.g. "Meyers C. Heterotopic ossification. J Bone Surg. 2019".',
+    )
+    url = models.URLField(
+        "URL",
+        max_length=500,
+        blank=True,
+        validators=[validate_web_url],
+        help_text="An http:// or https:// link to the source, if any.",
+    )
+    doi = models.CharField(
+        "DOI",
+        max_length=200,
+        blank=True,
+        validators=[RegexValidator(r"^10\.\d{4,9}/\S+$", "A DOI looks like 10.1000/xyz123.")],
+        help_text="e.g. 10.1000/xyz123",
+    )
+    pubmed_id = models.CharField(
+        "PubMed id",
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(r"^\d{1,12}$", "A PubMed id is a number, e.g. 31452104.")],
+    )
+    accessed = models.DateField(null=True, blank=True, help_text="When the link was last read.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "position"], name="reference_position_unique_per_article"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(url="")
+                | models.Q(url__startswith="http://")
+                | models.Q(url__startswith="https://"),
+                name="reference_url_is_web_link",
+            ),
+        ]
+
+    def __str__(self):
+        return f"[{self.position}] {self.text}"
+
+    @property
+    def anchor(self):
+        return f"ref-{self.position}"
+
+    @property
+    def doi_url(self):
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def pubmed_url(self):
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pubmed_id}/" if self.pubmed_id else ""
+
+
+class ChangeLogEntry(models.Model):
+    """One line of an article's public "What changed" log, written when it is published."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="changes")
+    date = models.DateField(default=timezone.localdate)
+    note = models.CharField(
+        max_length=200, help_text='One line for readers, e.g. "Updated the dosage advice".'
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["article", "-date", "-pk"]
+        verbose_name = "change log entry"
+        verbose_name_plural = "change log entries"
+
+    def __str__(self):
+        return f"{self.date}: {self.note}"

@@ -54,11 +54,19 @@ def sanitize_html(html):
     )
 
 
-def render_markdown(source):
-    """Return sanitised HTML for a Markdown ``source`` (an empty string for no content)."""
+def render_markdown(source, *, citations=False):
+    """Return sanitised HTML for a Markdown ``source`` (an empty string for no content).
+
+    With ``citations``, markers such as ``[1]`` link to the article's numbered references.
+    """
     if not source or not source.strip():
         return ""
-    return sanitize_html(_markdown.render(source)).strip()
+    html = _markdown.render(source)
+    if citations:
+        from .references import link_citations
+
+        html = link_citations(html)
+    return sanitize_html(html).strip()
 
 
 def escape_markdown(text):

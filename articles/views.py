@@ -39,7 +39,12 @@ class CategoryView(PublishedArticlesMixin, ListView):
 class ArticleDetailView(DetailView):
     def get_queryset(self):
         # Editors may preview drafts: the same page, with a wider queryset and a banner.
-        return Article.objects.visible_to(self.request.user).with_byline().with_sections()
+        return (
+            Article.objects.visible_to(self.request.user)
+            .with_byline()
+            .with_sections()
+            .with_review()
+        )
 
     def get_context_data(self, **kwargs):
         reader_score = current_score(reader_for(self.request), self.object.author)

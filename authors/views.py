@@ -30,6 +30,7 @@ class AuthorListView(ListView):
     template_name = "authors/author_list.html"
     context_object_name = "authors"
     paginate_by = 50
+
     def get_queryset(self):
         self.sort = "rating" if self.request.GET.get("sort") == "rating" else "name"
         authors = Author.objects.with_rating().with_primary_affiliation()

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "simple_history",
     "articles",
     "authors",
     "comments",
@@ -74,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "symptomdb.urls"
@@ -164,3 +166,6 @@ AUTHOR_PHOTO_MAX_SIDE = 1200
 AUTHOR_PHOTO_THUMBNAIL_SIDE = 160
 AUTHOR_PHOTO_MAX_PIXELS = 40_000_000
 AUTHOR_PHOTO_MAX_BYTES = 10_000_000
+
+# Editorial workflow (articles/workflow.py): how often a published article is medically reviewed.
+REVIEW_INTERVAL_MONTHS = int(os.environ.get("DJANGO_REVIEW_INTERVAL_MONTHS", "12"))

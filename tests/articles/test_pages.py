@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from articles.models import Article
@@ -89,7 +89,7 @@ def test_future_publication_time_is_not_yet_visible(client, make_article):
 def test_staff_editor_previews_a_draft_with_a_banner(client, make_article, django_user_model):
     draft = make_article(status=Article.Status.DRAFT)
     editor = django_user_model.objects.create_user("ed", password="pw-Secret-123", is_staff=True)
-    editor.user_permissions.add(Permission.objects.get(codename="change_article"))
+    editor.groups.add(Group.objects.get(name="Editors"))
     client.force_login(editor)
     response = client.get(draft.get_absolute_url())
     assert response.status_code == 200

@@ -116,3 +116,26 @@ def test_rating_admin_list_query_count_is_constant_as_ratings_grow(
         rating, _ = rate(author, 3, 100 + n)
         void_rating(rating, by=None, reason="test")
     assert count() == few
+
+
+def test_editors_group_may_see_and_void_ratings_and_authors_group_may_not(
+    client, django_user_model, author, rate
+):
+    """The role groups from the migrations carry the rating permissions, not hand-added ones."""
+    from django.contrib.auth.models import Group
+
+    rating, _ = rate(author, 2, 1)
+    editor = django_user_model.objects.create_user("edith", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    listing = client.get("/admin/authors/rating/")
+    assert listing.status_code == 200
+    assert "void_with_reason" in listing.content.decode()
+    confirm = {"action": "void_with_reason", "_selected_action": [rating.pk]}
+    client.post("/admin/authors/rating/", {**confirm, "apply": "1", "reason": "Test ballot"})
+    assert RatingVoid.objects.get().reason == "Test ballot"
+
+    writer = django_user_model.objects.create_user("wendy", is_staff=True)
+    writer.groups.add(Group.objects.get(name="Authors"))
+    client.force_login(writer)
+    assert client.get("/admin/authors/rating/").status_code == 403

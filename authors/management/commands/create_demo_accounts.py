@@ -1,12 +1,15 @@
 import secrets
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from authors.models import Author
 
 DEMO_AUTHOR_SLUG = "haroon-rashid"
+# The groups the editorial workflow's data migration creates.
+DEMO_GROUPS = {"editor": "Editors", "author": "Authors"}
 
 
 class Command(BaseCommand):
@@ -32,6 +35,8 @@ class Command(BaseCommand):
             user = User.objects.create_user(
                 username=username, email=f"{username}@example.com", password=password, **flags
             )
+            if username in DEMO_GROUPS:
+                user.groups.add(Group.objects.get(name=DEMO_GROUPS[username]))
             if username == "author" and author is not None and author.user is None:
                 author.user = user
                 author.save(update_fields=["user"])

@@ -1,0 +1,71 @@
+"""Every editorial admin page renders for the roles that may open it."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.urls import reverse
+
+from articles import workflow
+from articles.models import Reference
+
+pytestmark = pytest.mark.django_db
+
+
+def pages_for(article):
+    return [
+        reverse("admin:articles_article_changelist"),
+        reverse("admin:articles_article_add"),
+        reverse("admin:articles_article_change", args=[article.pk]),
+        reverse("admin:articles_article_workflow", args=[article.pk]),
+        reverse("admin:articles_article_import"),
+        reverse("admin:authors_author_changelist"),
+        reverse("admin:index"),
+    ]
+
+
+def test_editor_opens_every_editorial_page(editor_client, editor_user, reviewed_article, reviewer):
+    Reference.objects.create(article=reviewed_article, position=1, text="A source")
+    workflow.sign_off_review(reviewed_article, by=editor_user, reviewer=reviewer)
+    workflow.publish(reviewed_article, by=editor_user, note="First version")
+    urls = [
+        *pages_for(reviewed_article),
+        reverse("admin:articles_article_history", args=[reviewed_article.pk]),
+        reverse("admin:articles_articledueforreview_changelist"),
+        reverse("admin:authors_author_change", args=[reviewed_article.author_id]),
+    ]
+    for url in urls:
+        response = editor_client.get(url)
+        assert response.status_code == 200, url
+    change = editor_client.get(urls[2]).content.decode()
+    assert "Workflow: Published" in change
+    assert "First version" in change  # the change log inline
+    assert "js/admin-section-order.js" in change
+    workflow_page = editor_client.get(urls[3]).content.decode()
+    assert "Publish now" in workflow_page
+    assert "Rita Reviewer" in workflow_page
+    assert "Submit for review" not in workflow_page
+
+
+def test_author_opens_their_pages_and_sees_only_their_actions(author_client, own_draft):
+    for url in pages_for(own_draft):
+        assert author_client.get(url).status_code == 200, url
+    workflow_page = author_client.get(pages_for(own_draft)[3]).content.decode()
+    assert "Submit for review" in workflow_page
+    assert "Publish now" not in workflow_page
+    assert "Sign off" not in workflow_page
+    index = author_client.get(reverse("admin:index")).content.decode()
+    assert "Articles due for review" not in index
+    assert "Change log entries" not in index
+
+
+def test_demo_accounts_join_their_groups(db):
+    call_command("create_demo_accounts", stdout=StringIO())
+    users = {u.username: u for u in get_user_model().objects.all()}
+    assert list(users["author"].groups.values_list("name", flat=True)) == ["Authors"]
+    assert list(users["editor"].groups.values_list("name", flat=True)) == ["Editors"]
+    assert users["editor"].has_perm("articles.publish_article")
+    assert not users["author"].has_perm("articles.publish_article")
+    assert Group.objects.get(name="Authors").permissions.filter(codename="change_article")

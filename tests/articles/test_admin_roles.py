@@ -1,0 +1,313 @@
+"""Each role through the real admin: authors reach only their own rows, editors everything."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from articles import workflow
+from articles.models import Article, Section
+from authors.models import Author
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:articles_article_changelist")
+ADD = reverse("admin:articles_article_add")
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def article_post_data(article=None, **overrides):
+    """A complete admin change form for ``article`` (or a new one), sections included."""
+    sections = list(article.sections.order_by("position")) if article else []
+    data = {
+        "title": article.title if article else "What is a new condition?",
+        "slug": article.slug if article else "new-condition",
+        "category": article.category_id if article else "",
+        "author": article.author_id if article else "",
+        "intro": article.intro if article else "An intro.",
+        "conclusion": "",
+        "sections-TOTAL_FORMS": str(len(sections)),
+        "sections-INITIAL_FORMS": str(len(sections)),
+        "sections-MIN_NUM_FORMS": "0",
+        "sections-MAX_NUM_FORMS": "1000",
+        "references-TOTAL_FORMS": "0",
+        "references-INITIAL_FORMS": "0",
+        "references-MIN_NUM_FORMS": "0",
+        "references-MAX_NUM_FORMS": "1000",
+        "changes-TOTAL_FORMS": "0",
+        "changes-INITIAL_FORMS": "0",
+        "changes-MIN_NUM_FORMS": "0",
+        "changes-MAX_NUM_FORMS": "1000",
+    }
+    for index, section in enumerate(sections):
+        prefix = f"sections-{index}-"
+        data |= {
+            prefix + "id": section.pk,
+            prefix + "article": article.pk,
+            prefix + "position": section.position,
+            prefix + "heading": section.heading,
+            prefix + "anchor": section.anchor,
+            prefix + "kind": section.kind,
+            prefix + "body": section.body,
+        }
+    data.update(overrides)
+    return data
+
+
+def test_author_list_shows_only_their_own_articles(author_client, own_draft, others_draft):
+    page = author_client.get(CHANGELIST).content.decode()
+    assert own_draft.title in page
+    assert others_draft.title not in page
+
+
+def test_author_search_and_popup_lists_never_show_others(author_client, own_draft, others_draft):
+    for query in ("?q=secret", "?_popup=1", "?_popup=1&q=draft", "?author__id__exact=999"):
+        page = author_client.get(CHANGELIST + query).content.decode()
+        assert others_draft.title not in page, query
+
+
+def test_author_gets_404_on_every_url_of_anothers_article(author_client, others_draft):
+    pk = others_draft.pk
+    for name in ("change", "delete", "workflow"):
+        url = reverse(f"admin:articles_article_{name}", args=[pk])
+        assert author_client.get(url).status_code == 404, name
+        assert author_client.post(url, {"post": "yes", "action": "submit"}).status_code == 404
+    history = reverse("admin:articles_article_history", args=[pk])
+    assert author_client.get(history).status_code in {403, 404}
+    others_draft.refresh_from_db()
+    assert others_draft.status == Article.Status.DRAFT
+
+
+def test_author_cannot_change_another_article_by_posting(author_client, others_draft):
+    response = author_client.post(
+        change_url(others_draft), article_post_data(others_draft, title="Hijacked?")
+    )
+    assert response.status_code == 404
+    others_draft.refresh_from_db()
+    assert others_draft.title == "Otto secret draft?"
+
+
+def test_author_edits_their_own_draft_and_its_sections(author_client, own_draft):
+    data = article_post_data(own_draft, title="Ada edited draft?")
+    data["sections-0-body"] = "New **body**."
+    response = author_client.post(change_url(own_draft), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    own_draft.refresh_from_db()
+    assert own_draft.title == "Ada edited draft?"
+    assert own_draft.sections.get(position=1).body_html == "<p>New <strong>body</strong>.</p>"
+
+
+def test_author_adds_a_draft_under_their_own_name_whatever_they_post(
+    author_client, author, other_author, category
+):
+    data = article_post_data(category=category.pk, author=other_author.pk, status="published")
+    response = author_client.post(ADD, data)
+    assert response.status_code == 302
+    article = Article.objects.get(slug="new-condition")
+    assert article.author == author
+    assert article.status == Article.Status.DRAFT
+
+
+def test_author_cannot_edit_their_article_once_submitted(author_client, own_draft, author_user):
+    workflow.submit_for_review(own_draft, by=author_user)
+    assert author_client.get(change_url(own_draft)).status_code == 200  # view only
+    response = author_client.post(change_url(own_draft), article_post_data(own_draft, title="X?"))
+    assert response.status_code == 403
+    own_draft.refresh_from_db()
+    assert own_draft.title == "Ada own draft?"
+
+
+def test_author_cannot_delete_a_submitted_article(author_client, own_draft, author_user):
+    workflow.submit_for_review(own_draft, by=author_user)
+    url = reverse("admin:articles_article_delete", args=[own_draft.pk])
+    assert author_client.post(url, {"post": "yes"}).status_code == 403
+    assert Article.objects.filter(pk=own_draft.pk).exists()
+
+
+def test_author_deletes_their_own_draft(author_client, own_draft):
+    url = reverse("admin:articles_article_delete", args=[own_draft.pk])
+    assert author_client.post(url, {"post": "yes"}).status_code == 302
+    assert not Article.objects.filter(pk=own_draft.pk).exists()
+
+
+def test_author_autocomplete_offers_only_their_own_profile(
+    author_client, author, other_author, reviewer
+):
+    response = author_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "articles", "model_name": "article", "field_name": "author", "term": ""},
+    )
+    assert response.status_code == 200
+    ids = [int(item["id"]) for item in json.loads(response.content)["results"]]
+    assert ids == [author.pk]
+
+
+def test_author_profile_popup_and_list_show_only_themselves(author_client, author, other_author):
+    url = reverse("admin:authors_author_changelist")
+    for query in ("", "?_popup=1&_to_field=id", "?q=Otto"):
+        page = author_client.get(url + query).content.decode()
+        assert "Otto Other" not in page, query
+    other = reverse("admin:authors_author_change", args=[other_author.pk])
+    assert author_client.get(other).status_code == 404
+
+
+def test_author_edits_their_bio_but_no_other_profile_field(author_client, author):
+    url = reverse("admin:authors_author_change", args=[author.pk])
+    response = author_client.get(url)
+    assert response.status_code == 200
+    fields = set(response.context["adminform"].form.fields)
+    assert fields == {"name", "credentials", "bio", "photo"}
+    data = {
+        "name": author.name,
+        "credentials": "MD, PhD",
+        "bio": "Writes about feet.",
+        "slug": "stolen-slug",
+        "affiliation_links-TOTAL_FORMS": "0",
+        "affiliation_links-INITIAL_FORMS": "0",
+        "affiliation_links-MIN_NUM_FORMS": "0",
+        "affiliation_links-MAX_NUM_FORMS": "1000",
+    }
+    assert author_client.post(url, data).status_code == 302
+    author.refresh_from_db()
+    assert (author.bio, author.credentials, author.slug) == (
+        "Writes about feet.",
+        "MD, PhD",
+        "ada-byline",
+    )
+
+
+def test_author_cannot_add_or_delete_author_profiles(author_client, author):
+    assert author_client.get(reverse("admin:authors_author_add")).status_code == 403
+    delete = reverse("admin:authors_author_delete", args=[author.pk])
+    assert author_client.post(delete, {"post": "yes"}).status_code == 403
+    assert Author.objects.filter(pk=author.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    ["admin:auth_user_changelist", "admin:auth_group_changelist", "admin:articles_category_add"],
+)
+def test_author_cannot_reach_users_groups_or_categories(author_client, url_name):
+    assert author_client.get(reverse(url_name)).status_code == 403
+
+
+def test_staff_without_a_role_cannot_open_articles(moderator_client, own_draft):
+    assert moderator_client.get(CHANGELIST).status_code == 403
+    assert moderator_client.get(change_url(own_draft)).status_code in {403, 404}
+
+
+def test_editor_sees_and_edits_every_article(editor_client, own_draft, others_draft):
+    page = editor_client.get(CHANGELIST).content.decode()
+    assert own_draft.title in page
+    assert others_draft.title in page
+    response = editor_client.post(
+        change_url(others_draft), article_post_data(others_draft, title="Edited by the editor?")
+    )
+    assert response.status_code == 302
+    others_draft.refresh_from_db()
+    assert others_draft.title == "Edited by the editor?"
+
+
+def test_list_filters_by_section_kind_and_shows_review_columns(editor_client, make_article):
+    article = make_article(title="Kinds?")
+    Section.objects.filter(article=article, position=1).update(kind="treatment")
+    page = editor_client.get(CHANGELIST + "?sections__kind=treatment").content.decode()
+    assert "Kinds?" in page
+    assert (
+        editor_client.get(CHANGELIST + "?sections__kind=causes").content.decode().count("Kinds?")
+        == 0
+    )
+    assert "View on site" in page
+
+
+def test_swapping_two_section_positions_saves(author_client, own_draft):
+    data = article_post_data(own_draft)
+    data["sections-0-position"], data["sections-1-position"] = "2", "1"
+    response = author_client.post(change_url(own_draft), data)
+    assert response.status_code == 302, response.context["errors"]
+    assert list(own_draft.sections.values_list("heading", flat=True)) == [
+        "Heading 2",
+        "Heading 1",
+        "Heading 3",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"title": ""}, "This field is required."),
+        ({"sections-0-heading": ""}, "This field is required."),
+        ({"slug": "taken"}, "Article with this Slug already exists."),
+        ({"intro": "x" * 50_001}, "Ensure this value has at most 50000 characters"),
+        ({"sections-0-position": "2"}, "Two rows have position 2: give each its own number."),
+    ],
+)
+def test_bad_input_gets_a_form_error_and_saves_nothing(
+    author_client, own_draft, make_article, overrides, message
+):
+    Article.objects.filter(pk=make_article(title="Taken?").pk).update(slug="taken")
+    before = list(own_draft.sections.values_list("position", "heading", "body"))
+    response = author_client.post(change_url(own_draft), article_post_data(own_draft, **overrides))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    own_draft.refresh_from_db()
+    assert own_draft.title == "Ada own draft?"
+    assert list(own_draft.sections.values_list("position", "heading", "body")) == before
+
+
+def test_save_and_preview_opens_the_public_page_with_the_draft_banner(author_client, own_draft):
+    response = author_client.post(change_url(own_draft), article_post_data(own_draft, _preview="1"))
+    assert response.status_code == 302
+    assert response["Location"] == own_draft.get_absolute_url()
+    page = author_client.get(response["Location"]).content.decode()
+    assert "<strong>Draft</strong>" in page
+
+
+def test_author_previews_only_their_own_drafts(
+    author_client, editor_client, own_draft, others_draft
+):
+    assert author_client.get(own_draft.get_absolute_url()).status_code == 200
+    assert author_client.get(others_draft.get_absolute_url()).status_code == 404
+    assert editor_client.get(others_draft.get_absolute_url()).status_code == 200
+
+
+def test_author_article_lookups_from_related_fields_list_only_their_own(
+    author_client, own_draft, others_draft
+):
+    for model_name in ("section", "reference", "changelogentry"):
+        response = author_client.get(
+            reverse("admin:autocomplete"),
+            {"app_label": "articles", "model_name": model_name, "field_name": "article"},
+        )
+        assert response.status_code == 200, model_name
+        ids = [int(item["id"]) for item in json.loads(response.content)["results"]]
+        assert ids == [own_draft.pk], model_name
+
+
+def test_author_cannot_look_up_user_accounts(author_client):
+    response = author_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "authors", "model_name": "author", "field_name": "user", "term": ""},
+    )
+    assert response.status_code == 403
+
+
+def test_admin_article_list_query_count_does_not_grow(
+    editor_client, make_article, other_author, reviewer
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert editor_client.get(CHANGELIST).status_code == 200
+        return len(queries)
+
+    make_article(sections=1)
+    small = count()
+    for _ in range(15):
+        make_article(sections=1, author=other_author, reviewed_by=reviewer)
+    assert count() == small
