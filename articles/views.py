@@ -2,6 +2,8 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
+from comments.views import ArticleCommentsMixin
+
 from .models import Article, Category
 
 
@@ -34,7 +36,7 @@ class CategoryView(PublishedArticlesMixin, ListView):
         return super().get_context_data(category=self.category, **kwargs)
 
 
-class ArticleDetailView(DetailView):
+class ArticleDetailView(ArticleCommentsMixin, DetailView):
     def get_queryset(self):
         # Editors may preview drafts: the same page, with a wider queryset and a banner.
         return Article.objects.visible_to(self.request.user).with_byline().with_sections()

@@ -12,3 +12,4 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         files = sorted(str(path) for path in DEMO_DIR.glob("*.txt"))
         call_command("import_articles", *files, publish=True, stdout=self.stdout)
+        call_command("load_demo_comments", stdout=self.stdout)
