@@ -45,14 +45,14 @@ class CommentSettings(models.Model):
         return f"Comments {state} on {self.article}"
 
 
-def comments_open(article, settings_row=None):
+def comments_open(article):
     """Whether readers may comment on ``article`` now: public, not closed, not too old."""
     if not article.is_public:
         return False
-    if settings_row is not None and not settings_row.comments_open:
-        return False
     days = settings.COMMENTS_CLOSE_AFTER_DAYS
-    return not (days and article.published_at < timezone.now() - timedelta(days=days))
+    if days and article.published_at < timezone.now() - timedelta(days=days):
+        return False
+    return not CommentSettings.objects.filter(pk=article.pk, comments_open=False).exists()
 
 
 class CommentQuerySet(models.QuerySet):

@@ -8,7 +8,7 @@ from articles.models import Article
 from symptomdb.addresses import request_address_hash
 
 from .forms import CommentForm
-from .models import Comment, CommentSettings, comments_open
+from .models import Comment, comments_open
 from .notifications import email_from_unsubscribe_token
 from .posting import CommentRefused, DuplicateComment, RateLimited, post_comment
 
@@ -19,8 +19,7 @@ OWN_COMMENTS_KEPT = 20
 
 def comment_section(request, article, *, form=None):
     """Everything the comment block under an article shows, in a fixed number of queries."""
-    settings_row = CommentSettings.objects.filter(article=article).first()
-    is_open = comments_open(article, settings_row)
+    is_open = comments_open(article)
     threads = article.comments.approved().threads().with_author_profiles().with_approved_replies()
     page = Paginator(threads, settings.COMMENTS_PER_PAGE).get_page(request.GET.get("comments"))
     for comment in page:
@@ -86,7 +85,7 @@ def post(request, slug):
     article = get_object_or_404(
         Article.objects.published().with_byline().with_sections(), slug=slug
     )
-    if not comments_open(article, CommentSettings.objects.filter(article=article).first()):
+    if not comments_open(article):
         return refused(request, article, "Comments are closed on this article.", 403)
     form = CommentForm(request.POST, article=article)
     if not form.is_valid():

@@ -74,7 +74,7 @@ def make_comment(db):
 @pytest.fixture
 def moderator(django_user_model):
     user = django_user_model.objects.create_user(
-        "moderator", email="mod@example.com", password="pw-Secret-123", is_staff=True
+        "moderator", email="mod@example.com", is_staff=True
     )
     user.groups.add(Group.objects.get(name="Moderators"))
     return user
