@@ -29,7 +29,7 @@ class ModerationEventInline(admin.TabularInline):
 class CommentAdmin(admin.ModelAdmin):
     """The moderation desk: the queue of pending comments first, newest first."""
 
-    list_display = ["excerpt", "article", "name", "email", "status", "held", "created_at"]
+    list_display = ["excerpt", "name", "email", "status", "held", "article_title", "created_at"]
     list_display_links = ["excerpt"]
     list_filter = ["status", "held_by", ("article", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["article"]
@@ -76,6 +76,11 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description="comment", ordering="body")
     def excerpt(self, comment):
         return comment.excerpt
+
+    @admin.display(description="article", ordering="article__title")
+    def article_title(self, comment):
+        title = comment.article.title
+        return title if len(title) <= 40 else title[:39] + "…"
 
     @admin.display(description="rule", ordering="held_by")
     def held(self, comment):

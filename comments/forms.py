@@ -135,7 +135,7 @@ class CommentForm(forms.Form):
 
 class ModerationReasonForm(forms.Form):
     reason = forms.ChoiceField(
-        choices=ModerationEvent.Reason.choices,
+        choices=[("", "Choose a reason"), *ModerationEvent.Reason.choices],
         help_text="Recorded in each comment's moderation history.",
     )
     note = forms.CharField(

@@ -121,6 +121,7 @@ class Comment(models.Model):
     body_html = models.TextField(editable=False, default="")
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
     held_by = models.CharField(
+        "rule",
         max_length=40,
         blank=True,
         help_text='The automatic rule that decided the status, e.g. "links" or "blocklist".',
