@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import nh3
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -177,6 +178,16 @@ class Comment(models.Model):
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#{self.anchor}"
+
+    def clean(self):
+        if self.parent_id is None:
+            return
+        if self.parent.article_id != self.article_id:
+            raise ValidationError({"parent": "A reply must be on the same article."})
+        if self.parent.parent_id is not None:
+            raise ValidationError(
+                {"parent": "Replies are one level deep: answer the top-level comment."}
+            )
 
     @property
     def anchor(self):

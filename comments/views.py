@@ -55,7 +55,6 @@ def comment_section(request, article, *, form=None):
         "comment_section": {
             "is_open": is_open,
             "page": page,
-            "count": page.paginator.count,
             "own_pending": own_pending,
             "form": form if is_open else None,
             "replying_to": replying_to,

@@ -60,9 +60,17 @@ def test_a_reply_to_a_comment_that_is_not_approved_is_refused(article, make_comm
     assert Comment.objects.count() == 1
 
 
-def test_a_reply_to_a_missing_comment_is_refused(article, post):
-    assert post(article, parent=999_999).status_code == 400
+@pytest.mark.parametrize("parent", ["999999", "9" * 30, "-1", "0"])
+def test_a_reply_to_a_missing_comment_is_refused(article, post, parent):
+    assert post(article, parent=parent).status_code == 400
     assert not Comment.objects.exists()
+
+
+def test_an_unknown_reply_target_in_the_link_shows_a_plain_form(client, article):
+    for value in ("999999", "9" * 30, "abc"):
+        response = client.get(article.get_absolute_url(), {"reply_to": value})
+        assert response.status_code == 200
+        assert "Replying to" not in response.content.decode()
 
 
 def test_an_unknown_or_draft_article_is_404(client, make_article, comment_data):

@@ -5,7 +5,13 @@
   "use strict";
 
   var form = document.getElementById("comment-form");
-  if (!form || !window.localStorage) {
+  var storage = null;
+  try {
+    storage = window.localStorage;
+  } catch (error) {
+    storage = null;
+  }
+  if (!form || !storage) {
     return;
   }
   var textarea = form.querySelector("textarea[data-comment-draft]");
@@ -13,7 +19,17 @@
   if (!textarea) {
     return;
   }
-  var key = "comment-draft:" + window.location.pathname;
+  var counter = form.querySelector("[data-comment-counter]");
+  var limit = parseInt(textarea.getAttribute("maxlength"), 10);
+  // One draft per article: the form posts to the article's own comment address.
+  var key = "comment-draft:" + form.getAttribute("action").split("#")[0];
+
+  function count() {
+    if (counter && limit) {
+      counter.textContent = textarea.value.length.toLocaleString() + " of " +
+        limit.toLocaleString() + " characters.";
+    }
+  }
   var section = document.getElementById("comments");
 
   function say(text) {
@@ -24,9 +40,9 @@
 
   try {
     if (section && section.hasAttribute("data-comment-posted")) {
-      window.localStorage.removeItem(key);
+      storage.removeItem(key);
     }
-    var saved = window.localStorage.getItem(key);
+    var saved = storage.getItem(key);
     if (saved && !textarea.value.trim()) {
       textarea.value = saved;
       say("Your unsent comment was restored from this browser.");
@@ -34,17 +50,19 @@
   } catch (error) {
     return;
   }
+  count();
 
   var timer = null;
   textarea.addEventListener("input", function () {
+    count();
     window.clearTimeout(timer);
     timer = window.setTimeout(function () {
       try {
         if (textarea.value.trim()) {
-          window.localStorage.setItem(key, textarea.value);
+          storage.setItem(key, textarea.value);
           say("Draft saved in this browser.");
         } else {
-          window.localStorage.removeItem(key);
+          storage.removeItem(key);
           say("");
         }
       } catch (error) {
