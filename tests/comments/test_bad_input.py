@@ -112,3 +112,21 @@ def test_an_altered_form_timestamp_asks_to_post_again(article, post, form_token)
     assert response.status_code == 400
     assert "This form had expired" in response.content.decode()
     assert not Comment.objects.exists()
+
+
+def test_links_on_a_page_with_errors_lead_back_to_the_article(article, make_comment, post):
+    top = make_comment(article)
+    page = post(article, email="broken").content.decode()
+    assert f'href="{article.get_absolute_url()}?reply_to={top.pk}#comment-form"' in page
+    assert 'href="?' not in page
+
+
+def test_a_reply_to_another_articles_comment_cannot_be_saved_by_an_editor_either(
+    article, make_article, make_comment
+):
+    from django.core.exceptions import ValidationError
+
+    elsewhere = make_comment(make_article())
+    reply = Comment(article=article, parent=elsewhere, name="N", email="n@example.com", body="B")
+    with pytest.raises(ValidationError, match="same article"):
+        reply.full_clean()

@@ -116,3 +116,14 @@ def test_every_held_comment_explains_its_rule_in_the_queue(
     post(article, body="casino bonus")
     page = moderator_client.get("/admin/comments/comment/").content.decode()
     assert 'title="Contains the blocked word &quot;casino&quot;."' in page
+
+
+def test_comments_older_than_the_rate_window_do_not_count(article, post, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.COMMENTS_RATE_LIMIT = 1
+    assert post(article, body="Earlier").status_code == 302
+    Comment.objects.update(created_at=timezone.now() - timedelta(minutes=11))
+    assert post(article, body="Later").status_code == 302
