@@ -175,3 +175,23 @@ def test_a_rejected_comment_is_never_shown_publicly(client, article, make_commen
     comment = make_comment(article, body="Hidden now.")
     moderation.reject(comment, by=moderator, reason="abusive")
     assert "Hidden now." not in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_the_queue_query_count_does_not_grow_with_comments(
+    moderator_client, article, make_article, make_comment
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert moderator_client.get(CHANGELIST).status_code == 200
+        return len(queries)
+
+    make_comment(article, status=Comment.Status.PENDING)
+    few = count()
+    for _ in range(3):
+        other = make_article()
+        for _ in range(10):
+            make_comment(other, status=Comment.Status.PENDING)
+    assert count() == few
