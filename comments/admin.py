@@ -63,6 +63,19 @@ class CommentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Decide one comment from its page: the buttons run the same actions as the queue.
+        extra_context = {
+            **(extra_context or {}),
+            "can_moderate": self.has_moderate_permission(request),
+            "moderation_buttons": [
+                ("approve_comments", "Approve"),
+                ("reject_comments", "Reject…"),
+                ("mark_comments_as_spam", "Spam…"),
+            ],
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def has_change_permission(self, request, obj=None):
         # Text is never edited; decisions go through the moderation actions.
         return False

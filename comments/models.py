@@ -170,7 +170,7 @@ class Comment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} on {self.article_id}: {self.excerpt}"
+        return f"{self.name}: {self.excerpt}"
 
     def save(self, *args, **kwargs):
         self.body_html = render_comment_text(self.body)

@@ -195,3 +195,29 @@ def test_the_queue_query_count_does_not_grow_with_comments(
         for _ in range(10):
             make_comment(other, status=Comment.Status.PENDING)
     assert count() == few
+
+
+def test_a_moderator_decides_one_comment_from_its_page(
+    moderator_client, moderator, article, make_comment
+):
+    comment = make_comment(article, status=Comment.Status.PENDING)
+    page = moderator_client.get(reverse("admin:comments_comment_change", args=[comment.pk]))
+    text = page.content.decode()
+    assert 'value="approve_comments"' in text
+    assert f'name="_selected_action" value="{comment.pk}"' in text
+    response = bulk(moderator_client, "approve_comments", [comment])
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
+
+
+def test_viewers_without_the_moderate_permission_get_no_decision_buttons(
+    client, article, make_comment, django_user_model
+):
+    viewer = django_user_model.objects.create_user("viewer", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_comment"))
+    comment = make_comment(article, status=Comment.Status.PENDING)
+    client.force_login(viewer)
+    page = client.get(reverse("admin:comments_comment_change", args=[comment.pk]))
+    assert page.status_code == 200
+    assert "approve_comments" not in page.content.decode()
