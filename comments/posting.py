@@ -1,4 +1,4 @@
-"""Posting a new comment: the one write for it, used by the form view and the demo loader."""
+"""Posting a new comment: the one write for a reader's comment, whatever the front end."""
 
 from datetime import timedelta
 from functools import partial
