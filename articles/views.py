@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
 from authors.ratings import current_score, reader_for
+from comments.views import ArticleCommentsMixin
 
 from .models import Article, Category
 
@@ -36,7 +37,7 @@ class CategoryView(PublishedArticlesMixin, ListView):
         return super().get_context_data(category=self.category, **kwargs)
 
 
-class ArticleDetailView(DetailView):
+class ArticleDetailView(ArticleCommentsMixin, DetailView):
     def get_queryset(self):
         # Editors may preview drafts: the same page, with a wider queryset and a banner.
         return (

@@ -169,3 +169,33 @@ AUTHOR_PHOTO_MAX_BYTES = 10_000_000
 
 # Editorial workflow (articles/workflow.py): how often a published article is medically reviewed.
 REVIEW_INTERVAL_MONTHS = int(os.environ.get("DJANGO_REVIEW_INTERVAL_MONTHS", "12"))
+
+# Comments: moderated reader comments (comments/). Every rule is configurable here.
+MAILERS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+        )
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "comments@localhost")
+URLIZE_ASSUME_HTTPS = True
+COMMENTS_SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")
+COMMENTS_MODERATORS_GROUP = "Moderators"
+COMMENTS_PER_PAGE = 50
+COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("DJANGO_COMMENTS_CLOSE_AFTER_DAYS", "0"))  # 0: never
+COMMENTS_FORM_MAX_AGE_SECONDS = 24 * 60 * 60
+COMMENTS_MIN_SECONDS_TO_POST = 3  # faster than this: a robot, stored as spam
+COMMENTS_MAX_LINKS = 2  # more links: held for a moderator
+COMMENTS_BLOCKLIST = env_list("DJANGO_COMMENTS_BLOCKLIST", "viagra,cialis,casino,crypto giveaway")
+COMMENTS_HEALTH_SAFETY_PATTERNS = [
+    r"\bstop(?:ped)? taking\b",
+    r"\b(?:quit|skip(?:ped)?|double|halve)\s+(?:your|my|the)?\s*(?:dose|medication|meds|pills?)\b",
+    r"\b\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|g|ml|units?|iu)\b",
+    r"\b(?:increas|decreas|reduc|lower|rais|chang|switch)\w*\s+(?:your|my|the)?\s*"
+    r"(?:dose|dosage|medication|meds|prescription)\b",
+    r"\binstead of (?:your|my|the)?\s*(?:medication|meds|prescription|insulin|treatment)\b",
+]
+COMMENTS_RATE_LIMIT = 5  # comments per address per window
+COMMENTS_RATE_WINDOW_SECONDS = 10 * 60
+COMMENTS_MODERATION_RETENTION_DAYS = 180  # rejected/spam comments and address hashes

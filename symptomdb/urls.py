@@ -9,6 +9,7 @@ admin.site.site_title = "Symptom Database"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("authors/", include("authors.urls")),
+    path("", include("comments.urls")),
     path("", include("articles.urls")),
 ]
 

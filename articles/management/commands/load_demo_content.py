@@ -14,3 +14,4 @@ class Command(BaseCommand):
         files = sorted(os.path.relpath(path) for path in DEMO_DIR.glob("*.txt"))
         call_command("import_articles", *files, publish=True, stdout=self.stdout)
         call_command("load_demo_ratings", stdout=self.stdout)
+        call_command("load_demo_comments", stdout=self.stdout)

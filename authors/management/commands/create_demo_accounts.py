@@ -1,5 +1,6 @@
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
@@ -40,6 +41,8 @@ class Command(BaseCommand):
             if username == "author" and author is not None and author.user is None:
                 author.user = user
                 author.save(update_fields=["user"])
+            if username == "moderator":
+                user.groups.add(Group.objects.get(name=settings.COMMENTS_MODERATORS_GROUP))
             created.append((username, password))
 
         if not created:

@@ -1,0 +1,270 @@
+from datetime import timedelta
+
+import nh3
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.html import linebreaks, urlize
+
+
+def render_comment_text(text):
+    """Plain text as safe HTML: escaped, line breaks kept, links clickable and marked ``ugc``."""
+    html = linebreaks(urlize(text, nofollow=True, autoescape=True))
+    return nh3.clean(
+        html,
+        tags={"a", "br", "p"},
+        attributes={"a": {"href"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow ugc",
+    )
+
+
+class CommentSettings(models.Model):
+    """Per-article comment settings; an article without a row takes the defaults."""
+
+    article = models.OneToOneField(
+        "articles.Article",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="comment_settings",
+    )
+    comments_open = models.BooleanField(
+        default=True,
+        help_text="Untick to close comments on this article. Comments also close "
+        "automatically a number of days after publication (COMMENTS_CLOSE_AFTER_DAYS).",
+    )
+
+    class Meta:
+        verbose_name = "article comment settings"
+        verbose_name_plural = "article comment settings"
+        ordering = ["article"]
+
+    def __str__(self):
+        state = "open" if self.comments_open else "closed"
+        return f"Comments {state} on {self.article}"
+
+
+def comments_open(article):
+    """Whether readers may comment on ``article`` now: public, not closed, not too old."""
+    if not article.is_public:
+        return False
+    days = settings.COMMENTS_CLOSE_AFTER_DAYS
+    if days and article.published_at < timezone.now() - timedelta(days=days):
+        return False
+    return not CommentSettings.objects.filter(pk=article.pk, comments_open=False).exists()
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        """Comments readers may see."""
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def awaiting_moderation(self):
+        """The moderation queue: held comments, newest first."""
+        return self.filter(status=Comment.Status.PENDING).order_by("-created_at", "-pk")
+
+    def for_article(self, article):
+        return self.filter(article=article)
+
+    def threads(self):
+        """Top-level comments, oldest first."""
+        return self.filter(parent__isnull=True).order_by("created_at", "pk")
+
+    def with_author_profiles(self):
+        """The commenter's account and Author profile, for the "Clinician" badge."""
+        return self.select_related("user__author_profile")
+
+    def with_approved_replies(self):
+        """Each comment's approved replies, oldest first, as ``approved_replies``."""
+        replies = Comment.objects.approved().with_author_profiles().order_by("created_at", "pk")
+        return self.prefetch_related(
+            Prefetch("replies", queryset=replies, to_attr="approved_replies")
+        )
+
+    def by_email(self, email):
+        return self.filter(email__iexact=email.strip()) if email.strip() else self.none()
+
+    def from_address_since(self, address_hash, since):
+        return self.filter(address_hash=address_hash, created_at__gte=since)
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        SPAM = "spam", "Spam"
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+        help_text="The top-level comment this reply belongs to; replies are one level deep.",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comments",
+        help_text="The signed-in account that posted the comment, if any.",
+    )
+    name = models.CharField(max_length=80, help_text="Shown publicly.")
+    email = models.EmailField(blank=True, help_text="Never shown publicly; empty once erased.")
+    body = models.TextField("comment", help_text="Plain text, up to 5,000 characters.")
+    body_html = models.TextField(editable=False, default="")
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    held_by = models.CharField(
+        "rule",
+        max_length=40,
+        blank=True,
+        help_text='The automatic rule that decided the status, e.g. "links" or "blocklist".',
+    )
+    held_reason = models.CharField(
+        max_length=300, blank=True, help_text="The rule's explanation, shown in the queue."
+    )
+    address_hash = models.CharField(
+        max_length=64, blank=True, help_text="Keyed hash of the network address; never the raw."
+    )
+    notify = models.BooleanField(
+        "email me",
+        default=False,
+        help_text="The commenter agreed to emails when the comment is approved or answered.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        permissions = [("moderate_comment", "Can approve, reject or mark comments as spam")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "approved", "rejected", "spam"]),
+                name="comment_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("pk")), name="comment_not_own_parent"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["article", "status", "created_at"], name="comment_article_idx"),
+            models.Index(fields=["status", "-created_at"], name="comment_queue_idx"),
+            models.Index(fields=["address_hash", "created_at"], name="comment_address_idx"),
+            models.Index(fields=["email"], name="comment_email_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}: {self.excerpt}"
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_comment_text(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#{self.anchor}"
+
+    def clean(self):
+        if self.parent_id is None:
+            return
+        if self.parent.article_id != self.article_id:
+            raise ValidationError({"parent": "A reply must be on the same article."})
+        if self.parent.parent_id is not None:
+            raise ValidationError(
+                {"parent": "Replies are one level deep: answer the top-level comment."}
+            )
+
+    @property
+    def anchor(self):
+        return f"comment-{self.pk}"
+
+    @property
+    def excerpt(self):
+        text = " ".join(self.body.split())
+        return text if len(text) <= 80 else text[:79] + "…"
+
+    @property
+    def is_pending(self):
+        return self.status == self.Status.PENDING
+
+    def badge_for(self, article):
+        """ "Article author" or "Clinician" when the commenter's account has an Author profile."""
+        profile = getattr(self.user, "author_profile", None) if self.user_id else None
+        if profile is None:
+            return ""
+        return "Article author" if profile.pk == article.author_id else "Clinician"
+
+
+class ModerationEvent(models.Model):
+    """One moderation decision on a comment: who, what, when and why."""
+
+    class Action(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        SPAM = "spam", "Marked as spam"
+
+    class Reason(models.TextChoices):
+        OFF_TOPIC = "off-topic", "Off topic"
+        UNSAFE_ADVICE = "unsafe-advice", "Unsafe medical advice"
+        ABUSIVE = "abusive", "Abusive or disrespectful"
+        ADVERTISING = "advertising", "Advertising or spam"
+        PERSONAL_DATA = "personal-data", "Shares personal or health data"
+        DUPLICATE = "duplicate", "Duplicate"
+        OTHER = "other", "Other (see note)"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=10, choices=Action)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The moderator; empty for a command or once the account is deleted.",
+    )
+    reason = models.CharField(max_length=20, choices=Reason, blank=True)
+    note = models.TextField(blank=True, help_text="Free text explaining the decision.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = "moderation event"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(action__in=["approved", "rejected", "spam"]),
+                name="moderation_event_action_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    reason__in=[
+                        "",
+                        "off-topic",
+                        "unsafe-advice",
+                        "abusive",
+                        "advertising",
+                        "personal-data",
+                        "duplicate",
+                        "other",
+                    ]
+                ),
+                name="moderation_event_reason_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} by {self.actor or 'the system'}"

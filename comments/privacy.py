@@ -1,0 +1,75 @@
+"""What we keep about commenters: export it, erase it, and prune it after the retention period."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import Comment, ModerationEvent
+
+FORMER_READER = "Former reader"
+
+
+def export_commenter(email):
+    """Everything stored about the commenter with ``email``, as JSON-ready data."""
+    comments = Comment.objects.by_email(email).select_related("article").prefetch_related("events")
+    return {
+        "email": email,
+        "comments": [
+            {
+                "id": comment.pk,
+                "article": comment.article.get_absolute_url(),
+                "reply_to": comment.parent_id,
+                "name": comment.name,
+                "email": comment.email,
+                "comment": comment.body,
+                "status": comment.status,
+                "rule": comment.held_by,
+                "rule_explanation": comment.held_reason,
+                "address_hash": comment.address_hash,
+                "email_notifications": comment.notify,
+                "signed_in_user_id": comment.user_id,
+                "created_at": comment.created_at.isoformat(),
+                "decided_at": comment.decided_at.isoformat() if comment.decided_at else None,
+                "moderation_history": [
+                    {
+                        "action": event.action,
+                        "reason": event.reason,
+                        "note": event.note,
+                        "at": event.created_at.isoformat(),
+                    }
+                    for event in comment.events.all()
+                ],
+            }
+            for comment in comments
+        ],
+    }
+
+
+@transaction.atomic
+def erase_commenter(email):
+    """Anonymise the commenter's comments; the comments stay, so reply threads stay whole."""
+    return Comment.objects.by_email(email).update(
+        name=FORMER_READER, email="", address_hash="", user=None, notify=False
+    )
+
+
+@transaction.atomic
+def prune_moderation_data(now=None):
+    """Delete rejected and spam comments, moderation notes and address hashes older than
+    ``COMMENTS_MODERATION_RETENTION_DAYS``. Returns what was removed, by kind."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.COMMENTS_MODERATION_RETENTION_DAYS)
+    refused = Comment.objects.filter(
+        status__in=[Comment.Status.REJECTED, Comment.Status.SPAM], created_at__lt=cutoff
+    ).filter(Q(decided_at__isnull=True) | Q(decided_at__lt=cutoff))
+    deleted, _ = refused.delete()
+    notes = ModerationEvent.objects.filter(created_at__lt=cutoff).exclude(note="")
+    notes_cleared = notes.update(note="")
+    hashes_cleared = (
+        Comment.objects.filter(created_at__lt=cutoff)
+        .exclude(address_hash="")
+        .update(address_hash="")
+    )
+    return {"comments": deleted, "notes": notes_cleared, "address_hashes": hashes_cleared}

@@ -1,0 +1,132 @@
+"""Bad input gets a clear form error or a 4xx, never a 500, and stores nothing."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from articles.models import Article
+from comments.models import Comment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"body": ""}, "This field is required."),
+        ({"body": " \n\t  "}, "This field is required."),
+        ({"name": ""}, "This field is required."),
+        ({"name": "N" * 81}, "at most 80 characters"),
+        ({"body": "x" * 5001}, "at most 5000 characters"),
+        ({"body": "x" * 1_000_000}, "at most 5000 characters"),
+        ({"email": "not-an-email"}, "Enter a valid email address."),
+        ({"email": ""}, "This field is required."),
+        ({"name": "Null\x00Byte"}, "Null characters are not allowed."),
+        ({"body": "Null\x00byte"}, "Null characters are not allowed."),
+        ({"name": "evil\u202egnp.exe"}, "invisible or text-direction characters"),
+        ({"name": "zero\u200bwidth"}, "invisible or text-direction characters"),
+        ({"body": "flip \u202ethis"}, "text-direction control characters"),
+        ({"parent": "abc"}, "Enter a whole number."),
+    ],
+)
+def test_bad_fields_get_a_form_error_and_store_nothing(article, post, fields, message):
+    response = post(article, **fields)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_the_readers_text_is_kept_in_the_form_after_an_error(article, post):
+    response = post(article, email="broken", body="Words I do not want to lose.")
+    page = response.content.decode()
+    assert "Words I do not want to lose.</textarea>" in page
+    assert 'value="Rita Reader"' in page
+    assert "is-invalid" in page
+
+
+def test_a_reply_to_another_articles_comment_is_refused(article, make_article, make_comment, post):
+    elsewhere = make_comment(make_article())
+    response = post(article, parent=elsewhere.pk)
+    assert response.status_code == 400
+    assert "not a published comment on this article" in response.content.decode()
+    assert Comment.objects.count() == 1
+
+
+@pytest.mark.parametrize("status", [Comment.Status.PENDING, Comment.Status.REJECTED, "spam"])
+def test_a_reply_to_a_comment_that_is_not_approved_is_refused(article, make_comment, post, status):
+    hidden = make_comment(article, status=status)
+    response = post(article, parent=hidden.pk)
+    assert response.status_code == 400
+    assert Comment.objects.count() == 1
+
+
+@pytest.mark.parametrize("parent", ["999999", "9" * 30, "-1", "0"])
+def test_a_reply_to_a_missing_comment_is_refused(article, post, parent):
+    assert post(article, parent=parent).status_code == 400
+    assert not Comment.objects.exists()
+
+
+def test_an_unknown_reply_target_in_the_link_shows_a_plain_form(client, article):
+    for value in ("999999", "9" * 30, "abc"):
+        response = client.get(article.get_absolute_url(), {"reply_to": value})
+        assert response.status_code == 200
+        assert "Replying to" not in response.content.decode()
+
+
+def test_an_unknown_or_draft_article_is_404(client, make_article, comment_data):
+    assert (
+        client.post(
+            reverse("comments:post", kwargs={"slug": "no-such-article"}), comment_data()
+        ).status_code
+        == 404
+    )
+    draft = make_article(status=Article.Status.DRAFT)
+    response = client.post(reverse("comments:post", kwargs={"slug": draft.slug}), comment_data())
+    assert response.status_code == 404
+    assert not Comment.objects.exists()
+
+
+def test_a_missing_csrf_token_is_refused(article, post):
+    response = post(article, using=Client(enforce_csrf_checks=True))
+    assert response.status_code == 403
+    assert not Comment.objects.exists()
+
+
+def test_a_valid_csrf_token_is_accepted(article, comment_data, post_comment_url):
+    browser = Client(enforce_csrf_checks=True)
+    browser.get(article.get_absolute_url())
+    token = browser.cookies["csrftoken"].value
+    response = browser.post(
+        post_comment_url(article), {**comment_data(), "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
+    assert Comment.objects.count() == 1
+
+
+def test_get_on_the_post_endpoint_is_not_allowed(client, article, post_comment_url):
+    assert client.get(post_comment_url(article)).status_code == 405
+
+
+def test_an_altered_form_timestamp_asks_to_post_again(article, post, form_token):
+    response = post(article, started=form_token()[:-2] + "xx")
+    assert response.status_code == 400
+    assert "This form had expired" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_links_on_a_page_with_errors_lead_back_to_the_article(article, make_comment, post):
+    top = make_comment(article)
+    page = post(article, email="broken").content.decode()
+    assert f'href="{article.get_absolute_url()}?reply_to={top.pk}#comment-form"' in page
+    assert 'href="?' not in page
+
+
+def test_a_reply_to_another_articles_comment_cannot_be_saved_by_an_editor_either(
+    article, make_article, make_comment
+):
+    from django.core.exceptions import ValidationError
+
+    elsewhere = make_comment(make_article())
+    reply = Comment(article=article, parent=elsewhere, name="N", email="n@example.com", body="B")
+    with pytest.raises(ValidationError, match="same article"):
+        reply.full_clean()

@@ -1,0 +1,107 @@
+"""Commenters' data: export, erase, and pruning after the retention period."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from comments import moderation
+from comments.models import Comment, ModerationEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_export_prints_everything_stored_about_a_commenter_as_json(
+    article, make_comment, moderator, capsys
+):
+    mine = make_comment(
+        article,
+        email="me@example.com",
+        body="My words.",
+        address_hash="ab" * 32,
+        notify=True,
+        status=Comment.Status.PENDING,
+    )
+    moderation.approve(mine, by=moderator, note="Fine.")
+    make_comment(article, email="someone@example.com", body="Not mine.")
+    call_command("commenter_data", "export", "ME@example.com")
+    data = json.loads(capsys.readouterr().out)
+    assert [comment["comment"] for comment in data["comments"]] == ["My words."]
+    exported = data["comments"][0]
+    assert exported["address_hash"] == "ab" * 32
+    assert exported["email_notifications"] is True
+    assert exported["moderation_history"][0]["action"] == "approved"
+    assert exported["article"] == article.get_absolute_url()
+
+
+def test_erase_anonymises_comments_without_breaking_reply_threads(
+    client, article, make_comment, capsys
+):
+    top = make_comment(article, name="Erase Me", email="gone@example.com", address_hash="x" * 64)
+    reply = make_comment(article, parent=top, name="Answerer", body="Reply stays.")
+    own_reply = make_comment(article, parent=top, name="Erase Me", email="GONE@example.com")
+    call_command("commenter_data", "erase", "gone@example.com")
+    assert "Anonymised 2 comment(s)" in capsys.readouterr().out
+    for comment in (top, own_reply):
+        comment.refresh_from_db()
+        assert (comment.name, comment.email, comment.address_hash) == ("Former reader", "", "")
+    reply.refresh_from_db()
+    assert reply.parent == top
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Erase Me" not in page
+    assert "Former reader" in page
+    assert "Reply stays." in page
+
+
+def test_commenter_data_refuses_something_that_is_not_an_email():
+    with pytest.raises(CommandError, match="Not an email address"):
+        call_command("commenter_data", "export", "nobody")
+
+
+def test_prune_removes_old_refused_comments_notes_and_address_hashes(
+    article, make_comment, moderator, settings, capsys
+):
+    settings.COMMENTS_MODERATION_RETENTION_DAYS = 30
+    long_ago = timezone.now() - timedelta(days=40)
+    old_spam = make_comment(
+        article, status=Comment.Status.PENDING, created_at=long_ago, address_hash="a" * 64
+    )
+    moderation.mark_spam(old_spam, by=moderator, note="Casino.")
+    Comment.objects.filter(pk=old_spam.pk).update(decided_at=long_ago)
+    old_approved = make_comment(article, created_at=long_ago, address_hash="b" * 64)
+    moderation_note = ModerationEvent.objects.create(
+        comment=old_approved, action="approved", note="Kept, note pruned.", created_at=long_ago
+    )
+    recent_rejected = make_comment(article, status=Comment.Status.REJECTED, address_hash="c" * 64)
+
+    call_command("prune_moderation_data")
+    assert "older than 30 days" in capsys.readouterr().out
+    assert not Comment.objects.filter(pk=old_spam.pk).exists()
+    old_approved.refresh_from_db()
+    assert old_approved.address_hash == ""
+    moderation_note.refresh_from_db()
+    assert moderation_note.note == ""
+    recent_rejected.refresh_from_db()
+    assert recent_rejected.address_hash == "c" * 64
+
+
+def test_demo_comments_are_loaded_once_with_threads_and_pending_ones(client):
+    call_command("load_demo_content")
+    first = list(Comment.objects.values_list("pk", "status", "parent_id"))
+    call_command("load_demo_content")
+    assert list(Comment.objects.values_list("pk", "status", "parent_id")) == first
+    assert Comment.objects.approved().filter(parent__isnull=False).exists()
+    assert Comment.objects.awaiting_moderation().count() >= 2
+
+
+def test_the_demo_moderator_joins_the_moderators_group(settings):
+    from django.contrib.auth import get_user_model
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("create_demo_accounts")
+    moderator = get_user_model().objects.get(username="moderator")
+    assert moderator.groups.filter(name="Moderators").exists()
+    assert moderator.has_perm("comments.moderate_comment")
+    assert not moderator.has_perm("articles.change_article")
