@@ -59,6 +59,8 @@ class HealthCheckMiddleware:
             status=503 if failed else 200,
         )
         response["Cache-Control"] = "no-store"
+        if request.method == "HEAD":
+            response.content = b""
         return response
 
 

@@ -290,5 +290,7 @@ LOGGING = {
         # Django's own request logger repeats what RequestIdMiddleware logs; keep its errors.
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "ERROR"},
+        # django-axes: lockouts (warnings), not every sign-in.
+        "axes": {"level": "WARNING"},
     },
 }
