@@ -87,3 +87,12 @@ def test_media_defaults_to_the_local_folder():
     assert values["STORAGES"]["default"]["BACKEND"] == (
         "django.core.files.storage.FileSystemStorage"
     )
+
+
+def test_redis_url_selects_the_cache_that_survives_a_redis_outage():
+    values = settings_as_json(
+        ["CACHES", "SESSION_ENGINE"], REDIS_URL="redis://cache.internal:6379/1"
+    )
+    assert values["CACHES"]["default"]["BACKEND"] == "symptomdb.cache.ResilientRedisCache"
+    assert values["CACHES"]["default"]["LOCATION"] == "redis://cache.internal:6379/1"
+    assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
