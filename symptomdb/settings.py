@@ -12,6 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -152,8 +153,6 @@ ADDRESS_HASH_KEY = os.environ.get("DJANGO_ADDRESS_HASH_KEY", "")
 # Production: HTTPS, security headers, Content-Security-Policy, admin login protection, media
 # storage, resilient cache, health check, structured logs. Everything that would break a plain
 # HTTP local run (redirects, HSTS, secure cookies) is off unless DJANGO_HTTPS=1.
-from django.utils.csp import CSP  # noqa: E402
-
 HTTPS = env_bool("DJANGO_HTTPS")
 SECURE_SSL_REDIRECT = HTTPS
 # A load balancer probes the health check over plain HTTP, with its own Host header.
@@ -185,13 +184,15 @@ MIDDLEWARE = [
     # First, so that a load balancer's probe skips host checks, redirects and sessions.
     "symptomdb.health.HealthCheckMiddleware",
     "symptomdb.observability.RequestIdMiddleware",
-    *MIDDLEWARE[:1],
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    *MIDDLEWARE[1:],
+    *MIDDLEWARE,
     "symptomdb.health.DatabaseUnavailableMiddleware",
     # Last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
 ]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+)
 TEMPLATES[0]["OPTIONS"]["context_processors"] += ["django.template.context_processors.csp"]
 
 # Every page: nothing from other hosts, no inline script or style. Bootstrap's CSS draws a few
