@@ -8,11 +8,24 @@ PORT ?= 8000
 # `make run` is a local trial: debug on, with a secret key kept in .venv (never in the repo).
 LOCAL := DJANGO_DEBUG=1 DJANGO_SECRET_KEY="$$(cat $(VENV)/secret_key)"
 
-.PHONY: run test install lint format demo clean
+.PHONY: run serve test install lint format demo clean
 
 run: demo
 	@echo "Serving Symptom Database on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	@$(LOCAL) $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The production stack on one machine: DEBUG off, static files compressed and fingerprinted,
+# migrations applied, gunicorn on $(HOST):$(PORT) (workers: GUNICORN_WORKERS, default 2 x cores + 1).
+# Database and cache come from DATABASE_URL and REDIS_URL; the secret key from DJANGO_SECRET_KEY,
+# else the local one `make install` generated.
+serve: install
+	@set -e; \
+	export DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat $(VENV)/secret_key)}"; \
+	export GUNICORN_BIND="$${GUNICORN_BIND:-$(HOST):$(PORT)}"; \
+	$(PY) manage.py collectstatic --no-input --verbosity 0; \
+	$(PY) manage.py migrate --no-input; \
+	echo "Serving Symptom Database (production settings) on http://$$GUNICORN_BIND/"; \
+	exec $(VENV)/bin/gunicorn --config symptomdb/gunicorn.conf.py
 
 test: install
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -6,11 +6,13 @@ an in-process cache. Production sets the variables listed in the README; a produ
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -171,13 +173,23 @@ AUTHOR_PHOTO_MAX_BYTES = 10_000_000
 REVIEW_INTERVAL_MONTHS = int(os.environ.get("DJANGO_REVIEW_INTERVAL_MONTHS", "12"))
 
 # Comments: moderated reader comments (comments/). Every rule is configurable here.
-MAILERS = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-        )
+# Local runs print emails to the console; production sends them over SMTP.
+EMAIL_BACKEND_NAME = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_NAME}}
+if EMAIL_BACKEND_NAME.endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "host": os.environ.get("DJANGO_EMAIL_HOST", "localhost"),
+        "port": int(os.environ.get("DJANGO_EMAIL_PORT", "25")),
+        "username": os.environ.get("DJANGO_EMAIL_USER", ""),
+        "password": os.environ.get("DJANGO_EMAIL_PASSWORD", ""),
+        "use_tls": env_bool("DJANGO_EMAIL_USE_TLS"),
+        "timeout": 10,
     }
-}
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "comments@localhost")
 URLIZE_ASSUME_HTTPS = True
 COMMENTS_SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")
@@ -199,3 +211,149 @@ COMMENTS_HEALTH_SAFETY_PATTERNS = [
 COMMENTS_RATE_LIMIT = 5  # comments per address per window
 COMMENTS_RATE_WINDOW_SECONDS = 10 * 60
 COMMENTS_MODERATION_RETENTION_DAYS = 180  # rejected/spam comments and address hashes
+
+# Production: HTTPS, security headers, Content-Security-Policy, admin login protection, media
+# storage, resilient cache, health check, structured logs. Everything that would break a plain
+# HTTP local run (redirects, HSTS, secure cookies) is off unless DJANGO_HTTPS=1.
+HTTPS = env_bool("DJANGO_HTTPS")
+SECURE_SSL_REDIRECT = HTTPS
+# A load balancer probes the health check over plain HTTP, with its own Host header.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("DJANGO_HSTS_PRELOAD", True)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# Behind a TLS-terminating proxy: the header it sets to "https" for secure requests, e.g.
+# X-Forwarded-Proto. Only set this when the proxy always sets or strips that header.
+if proxy_ssl_header := os.environ.get("DJANGO_PROXY_SSL_HEADER", "").strip():
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + proxy_ssl_header.upper().replace("-", "_"), "https")
+
+# Sessions live in the database, never only in the cache: losing Redis logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
+
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE = [
+    # First, so that a load balancer's probe skips host checks, redirects and sessions.
+    "symptomdb.health.HealthCheckMiddleware",
+    "symptomdb.observability.RequestIdMiddleware",
+    *MIDDLEWARE,
+    "symptomdb.health.DatabaseUnavailableMiddleware",
+    # Last, as django-axes requires.
+    "axes.middleware.AxesMiddleware",
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+)
+TEMPLATES[0]["OPTIONS"]["context_processors"] += ["django.template.context_processors.csp"]
+
+# Every page: nothing from other hosts, no inline script or style. Bootstrap's CSS draws a few
+# icons as data: images. Media on an object store adds that host for images.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Admin login brute-force protection (django-axes): failed attempts are stored in the database,
+# so the limit holds across every app server. Calls without a request (management commands,
+# the test client's login()) cannot come from the web and skip the check.
+AUTHENTICATION_BACKENDS = [
+    "symptomdb.auth.LoginAttemptsBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "symptomdb.addresses.client_address"
+AXES_LOCKOUT_CALLABLE = "symptomdb.responses.login_locked_out"
+AXES_VERBOSE = False
+
+# Static files: compressed and fingerprinted (collected by `collectstatic`) when DEBUG is off.
+# The test run serves templates without collected files and sets DJANGO_STATIC_MANIFEST=0.
+STATIC_MANIFEST = env_bool("DJANGO_STATIC_MANIFEST", not DEBUG)
+
+# Media: the local folder, or an S3-compatible bucket through django-storages when
+# DJANGO_MEDIA_BUCKET is set (credentials from the usual AWS_* variables or the instance role).
+MEDIA_BUCKET = os.environ.get("DJANGO_MEDIA_BUCKET", "")
+if MEDIA_BUCKET:
+    media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_BUCKET,
+            "endpoint_url": os.environ.get("DJANGO_MEDIA_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("DJANGO_MEDIA_REGION") or None,
+            "custom_domain": os.environ.get("DJANGO_MEDIA_DOMAIN") or None,
+            "location": os.environ.get("DJANGO_MEDIA_PREFIX", "media"),
+            "default_acl": None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
+    # Uploaded photos are shown from the bucket's host: allow it for images, and only there.
+    SECURE_CSP["img-src"].append(
+        f"https://{media_storage['OPTIONS']['custom_domain']}"
+        if media_storage["OPTIONS"]["custom_domain"]
+        else media_storage["OPTIONS"]["endpoint_url"] or f"https://{MEDIA_BUCKET}.s3.amazonaws.com"
+    )
+else:
+    media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES = {
+    "default": media_storage,
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+# The cache is an accelerator: with Redis down, reads miss and writes are skipped, with a
+# warning, after a short timeout; the next try is a few seconds later.
+if REDIS_URL:
+    CACHES["default"]["BACKEND"] = "symptomdb.cache.ResilientRedisCache"
+    CACHES["default"]["OPTIONS"] = {
+        "socket_connect_timeout": float(os.environ.get("DJANGO_REDIS_TIMEOUT", "0.5")),
+        "socket_timeout": float(os.environ.get("DJANGO_REDIS_TIMEOUT", "0.5")),
+    }
+
+# Logs on stderr: readable lines, or one JSON object per line with DJANGO_LOG_FORMAT=json. Each
+# line carries the request id (X-Request-ID). Messages never include settings or request data.
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "symptomdb.observability.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "symptomdb.observability.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django's own request logger repeats what RequestIdMiddleware logs; keep its errors.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "ERROR"},
+        # django-axes: lockouts (warnings), not every sign-in.
+        "axes": {"level": "WARNING"},
+    },
+}

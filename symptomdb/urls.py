@@ -6,8 +6,12 @@ from django.urls import include, path
 admin.site.site_header = "Symptom Database administration"
 admin.site.site_title = "Symptom Database"
 
+handler403 = "symptomdb.responses.permission_denied"
+handler404 = "symptomdb.responses.page_not_found"
+handler500 = "symptomdb.responses.server_error"
+
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("authors/", include("authors.urls")),
     path("", include("comments.urls")),
     path("", include("articles.urls")),

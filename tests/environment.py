@@ -1,7 +1,8 @@
 """Test-run environment, set before pytest-django loads the settings.
 
 Tests run with DEBUG off, as production does; production refuses to start without a secret
-key, so each test run gets a fresh random one.
+key, so each test run gets a fresh random one. Tests use plain HTTP and uncollected static
+files, so HTTPS-only settings and the fingerprinted static storage stay off.
 """
 
 import os
@@ -14,6 +15,8 @@ import pytest
 def pytest_load_initial_conftests(early_config, parser, args):
     os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
     os.environ["DJANGO_DEBUG"] = "0"
+    os.environ["DJANGO_HTTPS"] = "0"
+    os.environ["DJANGO_STATIC_MANIFEST"] = "0"
 
 
 def pytest_report_header(config):

@@ -141,7 +141,7 @@ def test_get_is_405_with_a_message(client, author):
 def test_a_missing_csrf_token_is_403_and_stores_nothing(csrf_client, author):
     response = csrf_client.post(rate_url(author), {"score": "5"})
     assert response.status_code == 403
-    assert "CSRF verification failed" in response.content.decode()
+    assert "This form has expired" in response.content.decode()
     assert not Rating.objects.exists()
 
 

@@ -1,0 +1,52 @@
+"""Error pages and the shared "too many requests" and "service unavailable" responses.
+
+Every error page is rendered from a plain context, without the request's context processors:
+no session, no user, no database query, so it still renders when the database is down, and it
+shows nothing but a short message (no paths, settings, ids or tracebacks).
+"""
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+RETRY_AFTER_SECONDS = 30
+
+
+def error_page(template_name, status, message="", headers=None):
+    body = render_to_string(template_name, {"message": message})
+    return HttpResponse(body, status=status, headers=headers)
+
+
+def too_many_requests(request, message="", retry_after=None):
+    """429 with the site's page; ``message`` says what was limited and when to try again."""
+    headers = {"Retry-After": str(int(retry_after))} if retry_after else None
+    return error_page("429.html", 429, message, headers)
+
+
+def service_unavailable(request, message=""):
+    return error_page("503.html", 503, message, {"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """django-axes lockout: too many failed admin sign-ins from this address."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return too_many_requests(
+        request,
+        f"Too many failed sign-in attempts. Try again in {minutes} minutes.",
+        retry_after=settings.AXES_COOLOFF_TIME.total_seconds(),
+    )
+
+
+# URLconf error handlers (symptomdb/urls.py).
+
+
+def page_not_found(request, exception=None):
+    return error_page("404.html", 404)
+
+
+def permission_denied(request, exception=None):
+    return error_page("403.html", 403)
+
+
+def server_error(request):
+    return error_page("500.html", 500)
