@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
 from .models import Article, Category
+from .structured_data import article_structured_data, breadcrumb_items, description
 
 
 class PublishedArticlesMixin:
@@ -37,4 +38,21 @@ class CategoryView(PublishedArticlesMixin, ListView):
 class ArticleDetailView(DetailView):
     def get_queryset(self):
         # Editors may preview drafts: the same page, with a wider queryset and a banner.
-        return Article.objects.visible_to(self.request.user).with_byline().with_sections()
+        return (
+            Article.objects.visible_to(self.request.user)
+            .with_byline()
+            .with_sections()
+            .prefetch_related("sections__terms")
+        )
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        return super().get_context_data(
+            related_articles=Article.objects.published().related_to(
+                article, limit=settings.RELATED_ARTICLES
+            ),
+            breadcrumbs=breadcrumb_items(article, self.request),
+            meta_description=description(article),
+            structured_data=article_structured_data(article, self.request),
+            **kwargs,
+        )

@@ -147,3 +147,9 @@ ARTICLES_PER_PAGE = 10
 # Client addresses (symptomdb/addresses.py): only keyed hashes are stored.
 TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 ADDRESS_HASH_KEY = os.environ.get("DJANGO_ADDRESS_HASH_KEY", "")
+
+# Discovery: search, feeds, sitemap and structured data.
+INSTALLED_APPS += ["django.contrib.postgres", "django.contrib.sitemaps"]
+SEARCH_CONFIG = os.environ.get("DJANGO_SEARCH_CONFIG", "english")
+FEED_ITEMS = 20
+RELATED_ARTICLES = 5
