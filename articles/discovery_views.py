@@ -4,6 +4,7 @@ import string
 from itertools import groupby
 
 from django.conf import settings
+from django.db.models.functions import Lower
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -40,7 +41,7 @@ class ArticleIndexView(ListView):
             articles = articles.exclude(az_letter__in=string.ascii_uppercase)
         elif self.letter:
             articles = articles.filter(az_letter=self.letter)
-        return articles.order_by("az_name", "pk")
+        return articles.order_by(Lower("az_name"), "pk")
 
     def get_context_data(self, **kwargs):
         used = {
