@@ -31,4 +31,5 @@ class ArticleAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "category", "author", "intro", "conclusion"]}),
         ("Publication", {"fields": ["status", "published_at", "last_reviewed"]}),
+        ("A-Z index and structured data", {"fields": ["condition"]}),
     ]

@@ -41,9 +41,6 @@ class LatestArticlesFeed(Feed):
     def item_author_name(self, item):
         return item.author.display_name
 
-    def item_author_link(self, item):
-        return item.author.get_absolute_url()
-
     def item_categories(self, item):
         return [item.category.name]
 

@@ -33,6 +33,7 @@ SNIPPET_LENGTH = 220
 # Private-use characters mark matches until the snippet is escaped, then become <mark> tags.
 START, STOP = "\ue000", "\ue001"
 _MARKERS = re.compile(f"[{START}{STOP}]")
+_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|td|th|blockquote|pre)>", re.IGNORECASE)
 
 
 def config():
@@ -44,9 +45,17 @@ def uses_postgres():
 
 
 def plain_text(rendered_html):
-    """Readable text of sanitised HTML: no tags, entities decoded, whitespace collapsed."""
-    text = html.unescape(strip_tags(rendered_html or ""))
-    return " ".join(_MARKERS.sub("", text).split())
+    """Readable text of sanitised HTML: no tags, entities decoded, whitespace collapsed.
+
+    Each paragraph, list item or heading ends with punctuation, so that list items read as
+    separate phrases in snippets ("Restricted range of motion. Joint stiffness.").
+    """
+    pieces = []
+    for block in _BLOCK_END.split(rendered_html or ""):
+        text = " ".join(_MARKERS.sub("", html.unescape(strip_tags(block))).split())
+        if text:
+            pieces.append(text if text[-1] in ".!?:;…" else f"{text}.")
+    return " ".join(pieces)
 
 
 def update_search_index(article_id):

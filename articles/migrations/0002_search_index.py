@@ -3,7 +3,7 @@ from django.contrib.postgres.search import SearchVector
 from django.db import migrations, models
 from django.db.models import Value
 
-from articles.search import plain_text
+from articles.search import config, plain_text
 
 GIN_INDEX = "article_search_vector_gin"
 
@@ -36,10 +36,10 @@ def fill_search_index(apps, schema_editor):
         fields = {"search_text": " ".join(p for p in (intro, sections, conclusion) if p)}
         if postgres:
             fields["search_vector"] = (
-                SearchVector("title", weight="A", config="english")
-                + SearchVector(Value(intro), weight="B", config="english")
-                + SearchVector(Value(sections), weight="C", config="english")
-                + SearchVector(Value(conclusion), weight="D", config="english")
+                SearchVector("title", weight="A", config=config())
+                + SearchVector(Value(intro), weight="B", config=config())
+                + SearchVector(Value(sections), weight="C", config=config())
+                + SearchVector(Value(conclusion), weight="D", config=config())
             )
         Article.objects.filter(pk=article.pk).update(**fields)
 

@@ -132,3 +132,37 @@ def test_section_kind_change_is_kept_in_the_index(client, make_article):
     section.kind = Section.Kind.SYMPTOMS
     section.save()
     assert result_titles(client.get(SEARCH, {"q": "paragraph"})) == [article.title]
+
+
+def test_an_article_saved_in_the_admin_is_searchable_by_its_section_text(
+    admin_client, client, author, category
+):
+    response = admin_client.post(
+        reverse("admin:articles_article_add"),
+        {
+            "title": "What is admin-made disease?",
+            "slug": "admin-made",
+            "condition": "Admin-made disease",
+            "category": category.pk,
+            "author": author.pk,
+            "intro": "An intro.",
+            "conclusion": "",
+            "status": "published",
+            "published_at_0": "2026-01-01",
+            "published_at_1": "10:00:00",
+            "last_reviewed": "",
+            "sections-TOTAL_FORMS": "1",
+            "sections-INITIAL_FORMS": "0",
+            "sections-MIN_NUM_FORMS": "0",
+            "sections-MAX_NUM_FORMS": "1000",
+            "sections-0-position": "1",
+            "sections-0-heading": "Symptoms",
+            "sections-0-anchor": "symptoms",
+            "sections-0-kind": "symptoms",
+            "sections-0-body": "- **Quokka rash:** spots shaped like quokkas",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert result_titles(client.get(SEARCH, {"q": "quokkas"})) == ["What is admin-made disease?"]
+    symptoms = client.get(reverse("articles:symptoms")).context["terms"]
+    assert [term["name"] for term in symptoms] == ["Quokka rash"]
