@@ -95,17 +95,24 @@ class TermIndexView(TemplateView):
             SectionTerm.objects.published()
             .of_kind(self.kind)
             .order_by("slug", "section__article__title", "section__article__pk")
-            .values_list("slug", "name", "section__article__slug", "section__article__title")
+            .values_list(
+                "slug",
+                "name",
+                "section__article__slug",
+                "section__article__title",
+                "section__article__condition",
+            )
         )
         terms = []
         for slug, group in groupby(rows, key=lambda row: row[0]):
             group = list(group)
             articles, seen = [], set()
-            for _, _, article_slug, title in group:
+            for _, _, article_slug, title, condition in group:
                 if article_slug not in seen:
                     seen.add(article_slug)
                     url = reverse("articles:detail", kwargs={"slug": article_slug})
-                    articles.append({"title": title, "url": url})
+                    articles.append({"name": condition or title, "title": title, "url": url})
+            articles.sort(key=lambda article: article["name"].casefold())
             terms.append({"slug": slug, "name": group[0][1], "articles": articles})
         _, title, noun = TERM_INDEXES[self.kind]
         return super().get_context_data(

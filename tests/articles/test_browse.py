@@ -96,7 +96,7 @@ def test_symptom_index_lists_each_symptom_with_the_articles_naming_it(
     response = client.get(SYMPTOMS)
     assert response.status_code == 200
     terms = {term["name"]: term for term in response.context["terms"]}
-    assert [a["title"] for a in terms["Joint stiffness"]["articles"]] == [
+    assert [a["name"] for a in terms["Joint stiffness"]["articles"]] == [
         seed_article.title,
         other.title,
     ]
