@@ -113,10 +113,18 @@ class TermIndexView(TemplateView):
                     url = reverse("articles:detail", kwargs={"slug": article_slug})
                     articles.append({"name": condition or title, "title": title, "url": url})
             articles.sort(key=lambda article: article["name"].casefold())
-            terms.append({"slug": slug, "name": group[0][1], "articles": articles})
+            name = group[0][1]
+            initial = name[:1].upper()
+            letter = initial if initial in string.ascii_uppercase else OTHER_LETTER
+            terms.append({"slug": slug, "name": name, "letter": letter, "articles": articles})
+        terms.sort(key=lambda term: (term["letter"] == OTHER_LETTER, term["name"].casefold()))
         _, title, noun = TERM_INDEXES[self.kind]
         return super().get_context_data(
             terms=terms,
+            letters=sorted(
+                {term["letter"] for term in terms},
+                key=lambda letter: (letter == OTHER_LETTER, letter),
+            ),
             page_title=title,
             noun=noun,
             indexes=[(name, label) for name, label, _ in TERM_INDEXES.values()],
@@ -129,6 +137,7 @@ def robots_txt(request):
     lines = [
         "User-agent: *",
         f"Disallow: {reverse('admin:index')}",
+        f"Disallow: {reverse('articles:search')}",
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap'))}",
     ]

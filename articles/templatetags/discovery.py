@@ -7,9 +7,15 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def canonical_url(context):
-    """The absolute URL of the current page without its query string."""
+    """The absolute URL of the current page: its path, plus the page number beyond page 1."""
     request = context.get("request")
-    return request.build_absolute_uri(request.path) if request else ""
+    if request is None:
+        return ""
+    path = request.path
+    page = request.GET.get("page", "")
+    if page.isdigit() and int(page) > 1:
+        path = f"{path}?page={int(page)}"
+    return request.build_absolute_uri(path)
 
 
 @register.filter

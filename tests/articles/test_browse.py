@@ -104,6 +104,15 @@ def test_symptom_index_lists_each_symptom_with_the_articles_naming_it(
     assert "Genetic predisposition" not in terms  # a cause, not a symptom
     page = response.content.decode()
     assert '<dt id="joint-stiffness">Joint stiffness</dt>' in page
+    assert '<a href="#letter-J">J</a>' in page
+    assert page.index('id="letter-J"') < page.index('id="joint-stiffness"')
+
+
+def test_term_index_names_articles_by_their_condition(client, make_article, add_section):
+    article = make_article(title="Why does my heel hurt?", condition="Plantar fasciitis")
+    add_section(article, "Symptoms", "- Heel pain", kind="symptoms")
+    page = client.get(SYMPTOMS).content.decode()
+    assert 'title="Why does my heel hurt?">Plantar fasciitis</a>' in page
 
 
 def test_cause_and_treatment_indexes_use_their_section_kinds(client, seed_article):
@@ -184,6 +193,13 @@ def test_every_public_page_has_meta_tags_and_header_links(client, make_article, 
     assert '<meta property="og:title" content="' in page
     assert '<meta name="twitter:card" content="summary">' in page
     assert f'href="{INDEX}">A\N{EN DASH}Z</a>' in page
+
+
+def test_canonical_link_keeps_the_page_number_and_drops_other_parameters(client, make_article):
+    for _ in range(11):
+        make_article()
+    page = client.get(INDEX, {"page": 2, "utm_source": "x"}).content.decode()
+    assert '<link rel="canonical" href="http://testserver/articles/?page=2">' in page
 
 
 @pytest.mark.parametrize(

@@ -100,6 +100,7 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(cl
     lines = response.content.decode().splitlines()
     assert "User-agent: *" in lines
     assert "Disallow: /admin/" in lines
+    assert "Disallow: /search/" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
 
 
@@ -118,3 +119,9 @@ def test_feed_and_sitemap_query_counts_do_not_grow_with_articles(make_article, c
     for _ in range(8):
         make_article()
     assert count_queries(url) == few
+
+
+def test_author_page_links_to_the_author_feed(client, seed_article):
+    page = client.get(seed_article.author.get_absolute_url()).content.decode()
+    feed = reverse("authors:feed", args=[seed_article.author.slug])
+    assert f'type="application/rss+xml" title="Articles by Haroon Rashid" href="{feed}"' in page
