@@ -33,7 +33,7 @@ class ArticleIndexView(ListView):
         if self.letter and self.letter not in LETTERS:
             raise Http404("The A-Z index has the letters A to Z and # only.")
 
-        self.in_scope = Article.objects.published().with_index_name()
+        self.in_scope = Article.objects.published().with_az_name()
         if self.category:
             self.in_scope = self.in_scope.filter(category=self.category)
         articles = self.in_scope.select_related("category", "author")

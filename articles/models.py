@@ -1,5 +1,5 @@
 from django.contrib.postgres.search import SearchVectorField
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Prefetch
 from django.db.models.functions import Coalesce, Left, NullIf, Upper
 from django.urls import reverse
@@ -73,7 +73,7 @@ class ArticleQuerySet(models.QuerySet):
     def latest(self):
         return self.order_by("-published_at", "-pk")
 
-    def with_index_name(self):
+    def with_az_name(self):
         """Annotate ``az_name`` (the condition, else the title) and its initial ``az_letter``."""
         return self.annotate(
             az_name=Coalesce(NullIf("condition", models.Value("")), "title"),
@@ -167,8 +167,9 @@ class Article(models.Model):
         self.conclusion_html = render_markdown(self.conclusion)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        super().save(*args, **kwargs)
-        update_search_index(self.pk)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            update_search_index(self.pk)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
@@ -247,16 +248,18 @@ class Section(models.Model):
 
     def save(self, *args, **kwargs):
         self.body_html = render_markdown(self.body)
-        super().save(*args, **kwargs)
-        save_section_terms(self)
-        update_search_index(self.article_id)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            save_section_terms(self)
+            update_search_index(self.article_id)
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#{self.anchor}"
 
     def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        update_search_index(self.article_id)
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            update_search_index(self.article_id)
         return result
 
 
