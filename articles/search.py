@@ -104,6 +104,8 @@ class SearchResults:
         return self.count()
 
     def __getitem__(self, key):
+        if not isinstance(key, slice):
+            return self[key : key + 1][0]
         articles = list(self.queryset[key])
         for article in articles:
             if uses_postgres():

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article, Section
+from articles.search import search_articles
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +35,7 @@ def test_a_title_hit_ranks_above_body_hits(client, make_article, add_section):
     titles = result_titles(response)
     assert titles[0] == titled.title
     assert set(titles) == {titled.title, body_only.title, later_body.title}
+    assert search_articles("bursitis")[0] == titled
 
 
 def test_search_index_follows_edits_to_a_section(client, make_article, add_section):
