@@ -9,6 +9,7 @@ data costs no query beyond the prefetched sections and terms. The JSON is escape
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -126,6 +127,22 @@ def article_structured_data(article, request):
     if article.last_reviewed:
         page["lastReviewed"] = article.last_reviewed.isoformat()
     return {"@context": "https://schema.org", "@graph": [page, breadcrumb_list(article, request)]}
+
+
+def website_structured_data(request):
+    """The site as a ``WebSite`` with a ``SearchAction``, so search engines can offer its search."""
+    search_url = request.build_absolute_uri(reverse("articles:search"))
+    return {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": "Symptom Database",
+        "url": request.build_absolute_uri("/"),
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {"@type": "EntryPoint", "urlTemplate": f"{search_url}?q={{search_term}}"},
+            "query-input": "required name=search_term",
+        },
+    }
 
 
 def json_ld_script(data):

@@ -1,6 +1,6 @@
 from django import template
 
-from articles.structured_data import json_ld_script
+from articles.structured_data import json_ld_script, website_structured_data
 
 register = template.Library()
 
@@ -22,3 +22,9 @@ def canonical_url(context):
 def json_ld(data):
     """Render Python data as a JSON-LD script element that no text can break out of."""
     return json_ld_script(data)
+
+
+@register.simple_tag(takes_context=True)
+def website_json_ld(context):
+    """The site's ``WebSite`` JSON-LD with its search action (for the home page)."""
+    return json_ld_script(website_structured_data(context["request"]))

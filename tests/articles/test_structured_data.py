@@ -125,3 +125,12 @@ def test_json_ld_block_is_data_not_inline_script(client, seed_article):
     ]
     assert inline == []
     assert re.search(r"\son[a-z]+=", page) is None
+
+
+def test_home_page_describes_the_site_and_its_search(client, seed_article):
+    page = client.get("/").content.decode()
+    [block] = [s for s in scripts_of(page) if s["attrs"].get("type") == "application/ld+json"]
+    data = json.loads(block["text"])
+    assert data["@type"] == "WebSite"
+    target = data["potentialAction"]["target"]["urlTemplate"]
+    assert target == "http://testserver/search/?q={search_term}"
