@@ -3,7 +3,7 @@
 Each article keeps a search index of its own row, refreshed by ``update_search_index`` whenever
 the article or one of its sections is saved (``Article.save``, ``Section.save``): ``search_text``,
 the plain text of intro, sections and conclusion, and on PostgreSQL ``search_vector``, a
-weighted tsvector (title A, intro B, sections C, conclusion D) with a GIN index.
+weighted tsvector (title and condition A, intro B, sections C, conclusion D) with a GIN index.
 
 ``search_articles`` is the one search: PostgreSQL's full-text search with ranking and
 ``ts_headline`` snippets there, a word-by-word substring match elsewhere (SQLite), with the same
@@ -75,7 +75,7 @@ def update_search_index(article_id):
     fields = {"search_text": " ".join(part for part in (intro, sections, conclusion) if part)}
     if uses_postgres():
         fields["search_vector"] = (
-            SearchVector("title", weight="A", config=config())
+            SearchVector("title", "condition", weight="A", config=config())
             + SearchVector(Value(intro), weight="B", config=config())
             + SearchVector(Value(sections), weight="C", config=config())
             + SearchVector(Value(conclusion), weight="D", config=config())
@@ -132,7 +132,9 @@ def search_articles(query, articles=None):
             .annotate(
                 title_hit=Case(
                     When(
-                        SearchVectorExact(SearchVector("title", config=config()), search_query),
+                        SearchVectorExact(
+                            SearchVector("title", "condition", config=config()), search_query
+                        ),
                         then=Value(1),
                     ),
                     default=Value(0),
@@ -157,8 +159,9 @@ def search_articles(query, articles=None):
         matches_all = Q()
         in_title = Q()
         for word in words:
-            matches_all &= Q(title__icontains=word) | Q(search_text__icontains=word)
-            in_title &= Q(title__icontains=word)
+            in_name = Q(title__icontains=word) | Q(condition__icontains=word)
+            matches_all &= in_name | Q(search_text__icontains=word)
+            in_title &= in_name
         in_intro = Q(*(Q(intro__icontains=word) for word in words))
         results = (
             articles.filter(matches_all)

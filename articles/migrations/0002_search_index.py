@@ -36,7 +36,7 @@ def fill_search_index(apps, schema_editor):
         fields = {"search_text": " ".join(p for p in (intro, sections, conclusion) if p)}
         if postgres:
             fields["search_vector"] = (
-                SearchVector("title", weight="A", config=config())
+                SearchVector("title", "condition", weight="A", config=config())
                 + SearchVector(Value(intro), weight="B", config=config())
                 + SearchVector(Value(sections), weight="C", config=config())
                 + SearchVector(Value(conclusion), weight="D", config=config())

@@ -168,3 +168,12 @@ def test_an_article_saved_in_the_admin_is_searchable_by_its_section_text(
     assert result_titles(client.get(SEARCH, {"q": "quokkas"})) == ["What is admin-made disease?"]
     symptoms = client.get(reverse("articles:symptoms")).context["terms"]
     assert [term["name"] for term in symptoms] == ["Quokka rash"]
+
+
+def test_the_condition_name_counts_as_a_title_hit(client, make_article, add_section):
+    mention = make_article(title="What causes heel pain?")
+    add_section(mention, "Causes", "Sometimes fasciitis, sometimes a bruise.")
+    named = make_article(
+        title="Why do my heels hurt in the morning?", condition="Plantar fasciitis"
+    )
+    assert result_titles(client.get(SEARCH, {"q": "fasciitis"})) == [named.title, mention.title]
