@@ -8,7 +8,7 @@ from django.db.models.functions import Lower
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
 from .models import Article, Category, SectionTerm
@@ -132,7 +132,7 @@ class TermIndexView(TemplateView):
         )
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     lines = [
         "User-agent: *",

@@ -102,6 +102,8 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(cl
     assert "Disallow: /admin/" in lines
     assert "Disallow: /search/" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
+    assert client.head("/robots.txt").status_code == 200
+    assert client.post("/robots.txt").status_code == 405
 
 
 @pytest.mark.parametrize(
