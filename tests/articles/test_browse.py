@@ -232,3 +232,9 @@ def test_article_page_query_count_does_not_grow_with_related_articles_or_terms(
     section.body += "\n- Cause A\n- Cause B\n- Cause C"
     section.save()
     assert count_queries(article.get_absolute_url()) == few
+
+
+def test_category_page_has_breadcrumbs_and_links_to_its_a_to_z(client, seed_article):
+    page = client.get(seed_article.category.get_absolute_url()).content.decode()
+    assert '<li class="breadcrumb-item"><a href="/">Home</a></li>' in page
+    assert f'href="{INDEX}?category=symptom-database">Symptom Database A\N{EN DASH}Z</a>' in page
