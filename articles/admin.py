@@ -326,6 +326,7 @@ class ArticleAdmin(OwnRowsAdminMixin, MarkdownLimitMixin, SimpleHistoryAdmin):
                     "description": "Changed with the Workflow button above, never by hand.",
                 },
             ),
+            ("A-Z index and structured data", {"fields": ["condition"]}),
         ]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

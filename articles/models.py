@@ -2,15 +2,19 @@ import datetime
 import hashlib
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Prefetch
+from django.db.models.functions import Coalesce, Left, NullIf, Upper
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .rendering import render_markdown
+from .search import update_search_index
+from .terms import TERM_INDEXES, save_section_terms
 
 
 class CategoryQuerySet(models.QuerySet):
@@ -78,7 +82,14 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_review(self):
         """The reviewer, the references and the change log, fetched in fixed queries."""
+        from authors.models import AuthorAffiliation
+
         return self.select_related("reviewed_by").prefetch_related(
+            Prefetch(
+                "reviewed_by__affiliation_links",
+                queryset=AuthorAffiliation.objects.primary().select_related("affiliation"),
+                to_attr="primary_affiliation_links",
+            ),
             Prefetch("references", queryset=Reference.objects.order_by("position")),
             Prefetch("changes", queryset=ChangeLogEntry.objects.order_by("-date", "-pk")),
         )
@@ -105,6 +116,36 @@ class ArticleQuerySet(models.QuerySet):
 
     def latest(self):
         return self.order_by("-published_at", "-pk")
+
+    def with_az_name(self):
+        """Annotate ``az_name`` (the condition, else the title) and its initial ``az_letter``."""
+        return self.annotate(
+            az_name=Coalesce(NullIf("condition", models.Value("")), "title"),
+            az_letter=Upper(Left(Coalesce(NullIf("condition", models.Value("")), "title"), 1)),
+        )
+
+    def related_to(self, article, limit=5):
+        """Up to ``limit`` other articles sharing the most section terms, then the category."""
+        terms = SectionTerm.objects.filter(section__article=article).values("slug")
+        shared = (
+            SectionTerm.objects.filter(section__article=models.OuterRef("pk"), slug__in=terms)
+            .order_by()
+            .values("section__article")
+            .annotate(count=models.Count("slug", distinct=True))
+            .values("count")
+        )
+        return (
+            self.exclude(pk=article.pk)
+            .annotate(
+                shared_terms=Coalesce(models.Subquery(shared), 0),
+                same_category=models.Case(
+                    models.When(category_id=article.category_id, then=1), default=0
+                ),
+            )
+            .filter(models.Q(shared_terms__gt=0) | models.Q(same_category=1))
+            .select_related("category")
+            .order_by("-shared_terms", "-same_category", "-published_at", "pk")[:limit]
+        )
 
 
 class Article(models.Model):
@@ -151,10 +192,26 @@ class Article(models.Model):
         editable=False,
         help_text="The content fingerprint the reviewer signed off; publishing needs a match.",
     )
+    condition = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text='The condition the article is about, e.g. "Heterotopic calcifications". '
+        "The A-Z index and structured data use it; when empty they use the title.",
+    )
+    # The search index (articles/search.py): plain text of intro, sections and conclusion, and
+    # on PostgreSQL a weighted tsvector; both refreshed whenever the article or a section is saved.
+    search_text = models.TextField(editable=False, default="")
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
     history = HistoricalRecords(
-        excluded_fields=["intro_html", "conclusion_html", "updated_at"],
+        excluded_fields=[
+            "intro_html",
+            "conclusion_html",
+            "updated_at",
+            "search_text",
+            "search_vector",
+        ],
         history_change_reason_field=models.TextField(null=True),
     )
 
@@ -188,7 +245,9 @@ class Article(models.Model):
         self.conclusion_html = render_markdown(self.conclusion, citations=True)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            update_search_index(self.pk)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
@@ -198,6 +257,11 @@ class Article(models.Model):
             raise ValidationError(
                 {"reviewed_by": "The medical reviewer must be someone other than the author."}
             )
+
+    @property
+    def index_name(self):
+        """The name the A-Z index sorts and files the article under."""
+        return self.condition or self.title
 
     @property
     def is_public(self):
@@ -307,10 +371,62 @@ class Section(models.Model):
 
     def save(self, *args, **kwargs):
         self.body_html = render_markdown(self.body, citations=True)
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            save_section_terms(self)
+            update_search_index(self.article_id)
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#{self.anchor}"
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            update_search_index(self.article_id)
+        return result
+
+
+class SectionTermQuerySet(models.QuerySet):
+    def published(self):
+        """Terms of sections whose article readers may see."""
+        return self.filter(section__article__in=Article.objects.published())
+
+    def of_kind(self, kind):
+        return self.filter(section__kind=kind)
+
+
+class SectionTerm(models.Model):
+    """One list item's term in a section ("Joint stiffness"), derived when the section is saved.
+
+    The symptom index, related articles and structured data read these rows, so that no page
+    parses Markdown per request.
+    """
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="terms")
+    position = models.PositiveIntegerField(help_text="Order in the section, from 1.")
+    name = models.CharField(
+        max_length=200, help_text='The bold lead term or the whole item, e.g. "Joint stiffness".'
+    )
+    slug = models.SlugField(max_length=200, help_text="Groups the same term across articles.")
+
+    objects = SectionTermQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["section", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["section", "position"], name="section_term_position_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["slug"], name="section_term_slug_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        """The term's entry in its kind's index, when the kind has one."""
+        index = TERM_INDEXES.get(self.section.kind)
+        return f"{reverse(index[0])}#{self.slug}" if index else ""
 
 
 def is_editor(user):

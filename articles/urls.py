@@ -1,11 +1,23 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import views
+from . import discovery_views, views
+from .feeds import LatestArticlesAtomFeed, LatestArticlesFeed
+from .sitemaps import SITEMAPS
 
 app_name = "articles"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("articles/", discovery_views.ArticleIndexView.as_view(), name="index"),
     path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("categories/<slug:slug>/", views.CategoryView.as_view(), name="category"),
+    path("search/", discovery_views.SearchView.as_view(), name="search"),
+    path("symptoms/", discovery_views.TermIndexView.as_view(kind="symptoms"), name="symptoms"),
+    path("causes/", discovery_views.TermIndexView.as_view(kind="causes"), name="causes"),
+    path("treatments/", discovery_views.TermIndexView.as_view(kind="treatment"), name="treatments"),
+    path("feeds/latest/", LatestArticlesFeed(), name="feed"),
+    path("feeds/latest/atom/", LatestArticlesAtomFeed(), name="atom_feed"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", discovery_views.robots_txt, name="robots"),
 ]

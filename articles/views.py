@@ -6,6 +6,7 @@ from authors.ratings import current_score, reader_for
 from comments.views import ArticleCommentsMixin
 
 from .models import Article, Category
+from .structured_data import article_structured_data, breadcrumb_items, description
 
 
 class PublishedArticlesMixin:
@@ -45,8 +46,18 @@ class ArticleDetailView(ArticleCommentsMixin, DetailView):
             .with_byline()
             .with_sections()
             .with_review()
+            .prefetch_related("sections__terms")
         )
 
     def get_context_data(self, **kwargs):
-        reader_score = current_score(reader_for(self.request), self.object.author)
-        return super().get_context_data(reader_score=reader_score, **kwargs)
+        article = self.object
+        return super().get_context_data(
+            reader_score=current_score(reader_for(self.request), article.author),
+            related_articles=Article.objects.published().related_to(
+                article, limit=settings.RELATED_ARTICLES
+            ),
+            breadcrumbs=breadcrumb_items(article, self.request),
+            meta_description=description(article),
+            structured_data=article_structured_data(article, self.request),
+            **kwargs,
+        )

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from articles.feeds import AuthorArticlesFeed
+
 from . import views
 
 app_name = "authors"
@@ -8,4 +10,5 @@ urlpatterns = [
     path("", views.AuthorListView.as_view(), name="index"),
     path("<slug:slug>/", views.AuthorDetailView.as_view(), name="detail"),
     path("<slug:slug>/rate/", views.rate, name="rate"),
+    path("<slug:slug>/feed/", AuthorArticlesFeed(), name="feed"),
 ]

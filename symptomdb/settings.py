@@ -357,3 +357,9 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Discovery: search, feeds, sitemap and structured data.
+INSTALLED_APPS += ["django.contrib.postgres", "django.contrib.sitemaps"]
+SEARCH_CONFIG = os.environ.get("DJANGO_SEARCH_CONFIG", "english")
+FEED_ITEMS = 20
+RELATED_ARTICLES = 5

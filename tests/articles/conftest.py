@@ -1,11 +1,14 @@
-"""Editorial roles: an author with an account, a second author, an editor and a moderator."""
+"""Article fixtures: editorial roles (an author with an account, a second author, an editor, a
+moderator) and discovery helpers (query counting, sections added to an article)."""
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from articles import workflow
-from articles.models import Article
+from articles.models import Article, Section
 from authors.models import Author
 
 
@@ -99,3 +102,39 @@ def reviewed_article(own_draft, editor_user, reviewer):
     """Ada's draft, submitted and signed off by the reviewer: ready to publish."""
     workflow.submit_for_review(own_draft, by=editor_user)
     return workflow.sign_off_review(own_draft, by=editor_user, reviewer=reviewer)
+
+
+@pytest.fixture
+def count_queries(client):
+    """GET ``url`` with the client, assert a 200 and return the number of SQL queries run."""
+
+    def count(url):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        return len(queries)
+
+    return count
+
+
+@pytest.fixture
+def add_section(db):
+    """Append a section with ``body`` (Markdown) and ``kind`` to an article."""
+
+    def add(article, heading, body, kind=Section.Kind.OTHER):
+        position = article.sections.count() + 1
+        return Section.objects.create(
+            article=article,
+            position=position,
+            heading=heading,
+            anchor=f"section-{position}",
+            kind=kind,
+            body=body,
+        )
+
+    return add
+
+
+@pytest.fixture
+def draft(make_article):
+    return make_article(status=Article.Status.DRAFT, title="What is a hidden draft condition?")

@@ -1,0 +1,144 @@
+"""Pages that help readers find articles: the A-Z index, search, term indexes and robots.txt."""
+
+import string
+from itertools import groupby
+
+from django.conf import settings
+from django.db.models.functions import Lower
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+from django.views.generic import ListView, TemplateView
+
+from .models import Article, Category, SectionTerm
+from .search import MAX_QUERY_LENGTH, search_articles
+from .terms import TERM_INDEXES
+
+OTHER_LETTER = "#"
+LETTERS = [*string.ascii_uppercase, OTHER_LETTER]
+
+
+class ArticleIndexView(ListView):
+    """Published articles A-Z by condition (or title), by letter and category, paginated."""
+
+    template_name = "articles/article_index.html"
+    paginate_by = settings.ARTICLES_PER_PAGE
+
+    def get_queryset(self):
+        self.category = None
+        if slug := self.request.GET.get("category"):
+            self.category = get_object_or_404(Category, slug=slug)
+        self.letter = self.request.GET.get("letter", "").upper()
+        if self.letter and self.letter not in LETTERS:
+            raise Http404("The A-Z index has the letters A to Z and # only.")
+
+        self.in_scope = Article.objects.published().with_az_name()
+        if self.category:
+            self.in_scope = self.in_scope.filter(category=self.category)
+        articles = self.in_scope.select_related("category", "author")
+        if self.letter == OTHER_LETTER:
+            articles = articles.exclude(az_letter__in=string.ascii_uppercase)
+        elif self.letter:
+            articles = articles.filter(az_letter=self.letter)
+        return articles.order_by(Lower("az_name"), "pk")
+
+    def get_context_data(self, **kwargs):
+        used = {
+            letter if letter in string.ascii_uppercase else OTHER_LETTER
+            for letter in self.in_scope.order_by().values_list("az_letter", flat=True).distinct()
+        }
+        return super().get_context_data(
+            letters=[(letter, letter in used) for letter in LETTERS],
+            letter=self.letter,
+            category=self.category,
+            categories=Category.objects.with_published_counts(),
+            **kwargs,
+        )
+
+
+class SearchView(ListView):
+    """Full-text search over published articles, title hits first, with highlighted snippets."""
+
+    template_name = "articles/search.html"
+    paginate_by = settings.ARTICLES_PER_PAGE
+
+    def get(self, request, *args, **kwargs):
+        self.query = " ".join(request.GET.get("q", "").split())
+        if len(self.query) > MAX_QUERY_LENGTH:
+            self.object_list = search_articles("")
+            context = self.get_context_data(
+                error=f"Please search for at most {MAX_QUERY_LENGTH} characters."
+            )
+            return self.render_to_response(context, status=400)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return search_articles(self.query)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            query=self.query,
+            categories=Category.objects.with_published_counts() if self.query else [],
+            **kwargs,
+        )
+
+
+class TermIndexView(TemplateView):
+    """Terms of one section kind ("Joint stiffness") A-Z, each with the articles naming it."""
+
+    template_name = "articles/term_index.html"
+    kind = "symptoms"
+
+    def get_context_data(self, **kwargs):
+        rows = (
+            SectionTerm.objects.published()
+            .of_kind(self.kind)
+            .order_by("slug", "section__article__title", "section__article__pk")
+            .values_list(
+                "slug",
+                "name",
+                "section__article__slug",
+                "section__article__title",
+                "section__article__condition",
+            )
+        )
+        terms = []
+        for slug, group in groupby(rows, key=lambda row: row[0]):
+            group = list(group)
+            articles, seen = [], set()
+            for _, _, article_slug, title, condition in group:
+                if article_slug not in seen:
+                    seen.add(article_slug)
+                    url = reverse("articles:detail", kwargs={"slug": article_slug})
+                    articles.append({"name": condition or title, "title": title, "url": url})
+            articles.sort(key=lambda article: article["name"].casefold())
+            name = group[0][1]
+            initial = name[:1].upper()
+            letter = initial if initial in string.ascii_uppercase else OTHER_LETTER
+            terms.append({"slug": slug, "name": name, "letter": letter, "articles": articles})
+        terms.sort(key=lambda term: (term["letter"] == OTHER_LETTER, term["name"].casefold()))
+        _, title, noun = TERM_INDEXES[self.kind]
+        return super().get_context_data(
+            terms=terms,
+            letters=sorted(
+                {term["letter"] for term in terms},
+                key=lambda letter: (letter == OTHER_LETTER, letter),
+            ),
+            page_title=title,
+            noun=noun,
+            indexes=[(name, label) for name, label, _ in TERM_INDEXES.values()],
+            **kwargs,
+        )
+
+
+@require_safe
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        f"Disallow: {reverse('admin:index')}",
+        f"Disallow: {reverse('articles:search')}",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

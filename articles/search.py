@@ -1,0 +1,206 @@
+"""Full-text search over published articles: titles, intros, sections and conclusions.
+
+Each article keeps a search index of its own row, refreshed by ``update_search_index`` whenever
+the article or one of its sections is saved (``Article.save``, ``Section.save``): ``search_text``,
+the plain text of intro, sections and conclusion, and on PostgreSQL ``search_vector``, a
+weighted tsvector (title and condition A, intro B, sections C, conclusion D) with a GIN index.
+
+``search_articles`` is the one search: PostgreSQL's full-text search with ranking and
+``ts_headline`` snippets there, a word-by-word substring match elsewhere (SQLite), with the same
+results: title hits first, then the best body hits, each with an escaped snippet in which the
+matched words are wrapped in ``<mark>``.
+"""
+
+import html
+import re
+
+from django.conf import settings
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorExact,
+)
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
+
+MAX_QUERY_LENGTH = 200
+MAX_QUERY_WORDS = 10
+SNIPPET_LENGTH = 220
+# Private-use characters mark matches until the snippet is escaped, then become <mark> tags.
+START, STOP = "\ue000", "\ue001"
+_MARKERS = re.compile(f"[{START}{STOP}]")
+_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|td|th|blockquote|pre)>", re.IGNORECASE)
+
+
+def config():
+    return getattr(settings, "SEARCH_CONFIG", "english")
+
+
+def uses_postgres():
+    return connection.vendor == "postgresql"
+
+
+def plain_text(rendered_html):
+    """Readable text of sanitised HTML: no tags, entities decoded, whitespace collapsed.
+
+    Each paragraph, list item or heading ends with punctuation, so that list items read as
+    separate phrases in snippets ("Restricted range of motion. Joint stiffness.").
+    """
+    pieces = []
+    for block in _BLOCK_END.split(rendered_html or ""):
+        text = " ".join(_MARKERS.sub("", html.unescape(strip_tags(block))).split())
+        if text:
+            pieces.append(text if text[-1] in ".!?:;…" else f"{text}.")
+    return " ".join(pieces)
+
+
+def update_search_index(article_id):
+    """Recompute the article's ``search_text`` (and ``search_vector`` on PostgreSQL)."""
+    from .models import Article, Section
+
+    row = Article.objects.filter(pk=article_id).values("intro_html", "conclusion_html").first()
+    if row is None:
+        return
+    sections = " ".join(
+        f"{heading}. {plain_text(body_html)}"
+        for heading, body_html in Section.objects.filter(article_id=article_id)
+        .order_by("position")
+        .values_list("heading", "body_html")
+    )
+    intro, conclusion = plain_text(row["intro_html"]), plain_text(row["conclusion_html"])
+    fields = {"search_text": " ".join(part for part in (intro, sections, conclusion) if part)}
+    if uses_postgres():
+        fields["search_vector"] = (
+            SearchVector("title", "condition", weight="A", config=config())
+            + SearchVector(Value(intro), weight="B", config=config())
+            + SearchVector(Value(sections), weight="C", config=config())
+            + SearchVector(Value(conclusion), weight="D", config=config())
+        )
+    Article.objects.filter(pk=article_id).update(**fields)
+
+
+def query_words(query):
+    """The words of ``query``; one-letter words only when there is nothing else."""
+    words = re.findall(r"\w+", query)
+    return ([word for word in words if len(word) > 1] or words)[:MAX_QUERY_WORDS]
+
+
+class SearchResults:
+    """A lazily evaluated, paginatable result list; each article gets a ``snippet``."""
+
+    def __init__(self, queryset, query):
+        self.queryset = queryset
+        self.words = query_words(query)
+        self.ordered = True
+
+    def count(self):
+        return self.queryset.count()
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice):
+            return self[key : key + 1][0]
+        articles = list(self.queryset[key])
+        for article in articles:
+            if uses_postgres():
+                marked = article.headline or ""
+            else:
+                marked = mark_words(excerpt(article.search_text, self.words), self.words)
+            article.snippet = render_snippet(marked)
+        return articles
+
+
+def search_articles(query, articles=None):
+    """Published articles matching ``query``, title hits first, then by relevance."""
+    from .models import Article
+
+    articles = Article.objects.published() if articles is None else articles
+    words = query_words(query)
+    if not words:
+        return SearchResults(articles.none(), query)
+    articles = articles.select_related("category", "author")
+    if uses_postgres():
+        search_query = SearchQuery(query, search_type="websearch", config=config())
+        results = (
+            articles.filter(search_vector=search_query)
+            .annotate(
+                title_hit=Case(
+                    When(
+                        SearchVectorExact(
+                            SearchVector("title", "condition", config=config()), search_query
+                        ),
+                        then=Value(1),
+                    ),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                ),
+                rank=SearchRank(F("search_vector"), search_query),
+                headline=SearchHeadline(
+                    "search_text",
+                    search_query,
+                    config=config(),
+                    start_sel=START,
+                    stop_sel=STOP,
+                    max_words=35,
+                    min_words=15,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                ),
+            )
+            .order_by("-title_hit", "-rank", "-published_at", "pk")
+        )
+    else:
+        matches_all = Q()
+        in_title = Q()
+        for word in words:
+            in_name = Q(title__icontains=word) | Q(condition__icontains=word)
+            matches_all &= in_name | Q(search_text__icontains=word)
+            in_title &= in_name
+        in_intro = Q(*(Q(intro__icontains=word) for word in words))
+        results = (
+            articles.filter(matches_all)
+            .annotate(
+                title_hit=Case(When(in_title, then=Value(1)), default=Value(0)),
+                intro_hit=Case(When(in_intro, then=Value(1)), default=Value(0)),
+            )
+            .order_by("-title_hit", "-intro_hit", "-published_at", "pk")
+        )
+    return SearchResults(results, query)
+
+
+def excerpt(text, words, length=SNIPPET_LENGTH):
+    """About ``length`` characters of ``text`` around the first matched word."""
+    lowered = text.casefold()
+    positions = [lowered.find(word.casefold()) for word in words]
+    positions = [position for position in positions if position >= 0]
+    start = max(0, min(positions) - length // 3) if positions else 0
+    if start:
+        start = text.find(" ", start) + 1 or start
+    end = min(len(text), start + length)
+    if end < len(text):
+        end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > start else end
+    prefix = "… " if start else ""
+    suffix = " …" if end < len(text) else ""
+    return f"{prefix}{text[start:end]}{suffix}"
+
+
+def mark_words(text, words):
+    if not words:
+        return text
+    alternatives = "|".join(re.escape(word) for word in words)
+    pattern = re.compile(rf"\b(?:{alternatives})\w*", re.IGNORECASE)
+    return pattern.sub(lambda match: f"{START}{match.group(0)}{STOP}", text)
+
+
+def render_snippet(marked):
+    """Escape the snippet's text, then turn the match markers into <mark> tags."""
+    escaped = str(escape(marked))
+    return mark_safe(  # noqa: S308 - the text is escaped; only our own tags are added.
+        escaped.replace(START, "<mark>").replace(STOP, "</mark>")
+    )

@@ -1,0 +1,155 @@
+"""schema.org JSON-LD for an article page: a ``MedicalWebPage`` about a ``MedicalCondition``.
+
+The condition's causes, symptoms, treatments, tests, prevention and risk factors come from the
+article's section kinds and their list items' stored terms (``SectionTerm``), so building the
+data costs no query beyond the prefetched sections and terms. The JSON is escaped like Django's
+``json_script``, so no article text can close the script element.
+"""
+
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from .search import plain_text
+
+# Section kind -> MedicalCondition property, with the schema.org type of each entry.
+CONDITION_PROPERTIES = {
+    "causes": ("cause", "MedicalCause"),
+    "symptoms": ("signOrSymptom", "MedicalSignOrSymptom"),
+    "treatment": ("possibleTreatment", "MedicalTherapy"),
+    "diagnosis": ("typicalTest", "MedicalTest"),
+    "prevention": ("primaryPrevention", "MedicalTherapy"),
+}
+RISK_FACTOR_WORDS = ("risk factor",)
+DESCRIPTION_LENGTH = 300
+
+# The characters json_script escapes, so that "</script>" or "<!--" in text stays data.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def description(article, length=DESCRIPTION_LENGTH):
+    """The intro as plain text, cut at a word boundary: the meta and JSON-LD description."""
+    text = plain_text(article.intro_html)
+    if len(text) <= length:
+        return text
+    return text[: length - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def person(author, request):
+    data = {
+        "@type": "Person",
+        "name": author.name,
+        "url": request.build_absolute_uri(author.get_absolute_url()),
+    }
+    if author.credentials:
+        data["honorificSuffix"] = author.credentials
+    affiliation = author.primary_affiliation
+    if affiliation:
+        organisation = {"@type": "Organization", "name": affiliation.name}
+        address = {
+            key: value
+            for key, value in (
+                ("addressLocality", affiliation.city),
+                ("addressRegion", affiliation.region),
+                ("addressCountry", affiliation.country),
+            )
+            if value
+        }
+        if address:
+            organisation["address"] = {"@type": "PostalAddress", **address}
+        if affiliation.website:
+            organisation["url"] = affiliation.website
+        data["affiliation"] = organisation
+    return data
+
+
+def medical_condition(article):
+    condition = {"@type": "MedicalCondition", "name": article.index_name}
+    for section in article.sections.all():
+        names = [term.name for term in section.terms.all()]
+        if not names:
+            continue
+        if section.kind == "causes" and any(
+            word in section.heading.lower() for word in RISK_FACTOR_WORDS
+        ):
+            prop, schema_type = "riskFactor", "MedicalRiskFactor"
+        elif section.kind in CONDITION_PROPERTIES:
+            prop, schema_type = CONDITION_PROPERTIES[section.kind]
+        else:
+            continue
+        entries = condition.setdefault(prop, [])
+        entries.extend({"@type": schema_type, "name": name} for name in names)
+    return condition
+
+
+def breadcrumb_items(article, request):
+    """(name, absolute URL) pairs: Home > Category > Article."""
+    return [
+        ("Home", request.build_absolute_uri("/")),
+        (article.category.name, request.build_absolute_uri(article.category.get_absolute_url())),
+        (article.title, request.build_absolute_uri(article.get_absolute_url())),
+    ]
+
+
+def breadcrumb_list(article, request):
+    return {
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": name, "item": url}
+            for position, (name, url) in enumerate(breadcrumb_items(article, request), start=1)
+        ],
+    }
+
+
+def article_structured_data(article, request):
+    """The JSON-LD graph of an article page as Python data."""
+    url = request.build_absolute_uri(article.get_absolute_url())
+    page = {
+        "@type": "MedicalWebPage",
+        "@id": url,
+        "url": url,
+        "name": article.title,
+        "headline": article.title,
+        "description": description(article),
+        "inLanguage": "en",
+        "author": person(article.author, request),
+        "about": medical_condition(article),
+        "isPartOf": {"@type": "WebSite", "name": "Symptom Database"},
+    }
+    if article.published_at:
+        page["datePublished"] = article.published_at.isoformat()
+    if article.updated_at:
+        page["dateModified"] = article.updated_at.isoformat()
+    if article.last_reviewed:
+        page["lastReviewed"] = article.last_reviewed.isoformat()
+    if article.reviewed_by:
+        page["reviewedBy"] = person(article.reviewed_by, request)
+    return {"@context": "https://schema.org", "@graph": [page, breadcrumb_list(article, request)]}
+
+
+def website_structured_data(request):
+    """The site as a ``WebSite`` with a ``SearchAction``, so search engines can offer its search."""
+    search_url = request.build_absolute_uri(reverse("articles:search"))
+    return {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": "Symptom Database",
+        "url": request.build_absolute_uri("/"),
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {"@type": "EntryPoint", "urlTemplate": f"{search_url}?q={{search_term}}"},
+            "query-input": "required name=search_term",
+        },
+    }
+
+
+def json_ld_script(data):
+    """A ``<script type="application/ld+json">`` element whose content cannot break out."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(text.translate(_JSON_SCRIPT_ESCAPES)),  # noqa: S308 - escaped like json_script
+    )

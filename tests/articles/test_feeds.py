@@ -1,0 +1,129 @@
+"""Feeds, sitemap and robots.txt: well-formed XML listing only what readers may see."""
+
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def parse_xml(content):
+    """Parse the site's own feed or sitemap; a malformed document raises ParseError."""
+    return ET.fromstring(content)  # noqa: S314 - our own output, not untrusted input
+
+
+@pytest.fixture
+def mixed_articles(make_article):
+    """One published, one draft and one scheduled article."""
+    return {
+        "published": make_article(title="What is a published condition?"),
+        "draft": make_article(status=Article.Status.DRAFT, title="What is a draft condition?"),
+        "future": make_article(
+            title="What is a future condition?", published_at=timezone.now() + timedelta(days=2)
+        ),
+    }
+
+
+def test_rss_feed_parses_and_lists_only_published_articles(client, mixed_articles):
+    response = client.get(reverse("articles:feed"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/rss+xml")
+    channel = parse_xml(response.content).find("channel")
+    titles = [item.findtext("title") for item in channel.findall("item")]
+    assert titles == [mixed_articles["published"].title]
+    link = channel.find("item").findtext("link")
+    assert link == "http://testserver" + mixed_articles["published"].get_absolute_url()
+
+
+def test_atom_feed_parses_and_lists_only_published_articles(client, mixed_articles):
+    response = client.get(reverse("articles:atom_feed"))
+    assert response.status_code == 200
+    feed = parse_xml(response.content)
+    assert feed.tag == f"{ATOM}feed"
+    titles = [entry.findtext(f"{ATOM}title") for entry in feed.findall(f"{ATOM}entry")]
+    assert titles == [mixed_articles["published"].title]
+    assert feed.find(f"{ATOM}entry").findtext(f"{ATOM}author/{ATOM}name") == "Ada Byline, MD"
+
+
+def test_author_feed_lists_only_that_authors_published_articles(
+    client, mixed_articles, seed_article
+):
+    response = client.get(reverse("authors:feed", args=[seed_article.author.slug]))
+    assert response.status_code == 200
+    channel = parse_xml(response.content).find("channel")
+    assert [item.findtext("title") for item in channel.findall("item")] == [seed_article.title]
+    assert "Haroon Rashid, MD" in channel.findtext("title")
+    assert client.get(reverse("authors:feed", args=["nobody"])).status_code == 404
+
+
+def test_feed_text_with_markup_stays_well_formed(client, make_article):
+    make_article(title="What is </title><script>alert(1)</script> & more?")
+    channel = parse_xml(client.get(reverse("articles:feed")).content).find("channel")
+    assert channel.find("item").findtext("title").startswith("What is </title><script>")
+
+
+def test_sitemap_lists_published_articles_categories_and_authors_with_lastmod(
+    client, mixed_articles, seed_article
+):
+    response = client.get(reverse("articles:sitemap"))
+    assert response.status_code == 200
+    urls = {
+        url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod")
+        for url in parse_xml(response.content).findall(f"{SITEMAP}url")
+    }
+    host = "http://testserver"
+    expected = {
+        host + mixed_articles["published"].get_absolute_url(),
+        host + seed_article.get_absolute_url(),
+        host + seed_article.category.get_absolute_url(),
+        host + seed_article.author.get_absolute_url(),
+        host + mixed_articles["published"].author.get_absolute_url(),
+    }
+    assert set(urls) == expected
+    assert all(urls.values())
+    for hidden in ("draft", "future"):
+        assert host + mixed_articles[hidden].get_absolute_url() not in urls
+
+
+def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert "User-agent: *" in lines
+    assert "Disallow: /admin/" in lines
+    assert "Disallow: /search/" in lines
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+    assert client.head("/robots.txt").status_code == 200
+    assert client.post("/robots.txt").status_code == 405
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("articles:feed"),
+        reverse("articles:atom_feed"),
+        reverse("articles:sitemap"),
+        reverse("authors:feed", args=["ada-byline"]),
+    ],
+)
+def test_feed_and_sitemap_query_counts_do_not_grow_with_articles(make_article, count_queries, url):
+    make_article()
+    few = count_queries(url)
+    for _ in range(8):
+        make_article()
+    assert count_queries(url) == few
+
+
+def test_author_page_links_to_the_author_feed(client, seed_article):
+    page = client.get(seed_article.author.get_absolute_url()).content.decode()
+    feed = reverse("authors:feed", args=[seed_article.author.slug])
+    assert f'type="application/rss+xml" title="Articles by Haroon Rashid" href="{feed}"' in page
