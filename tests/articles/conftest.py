@@ -3,13 +3,12 @@ moderator) and discovery helpers (query counting, sections added to an article).
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from articles import workflow
 from articles.models import Article, Section
 from authors.models import Author
+from tests import queries
 
 
 def staff_user(django_user_model, username, group=None):
@@ -107,14 +106,7 @@ def reviewed_article(own_draft, editor_user, reviewer):
 @pytest.fixture
 def count_queries(client):
     """GET ``url`` with the client, assert a 200 and return the number of SQL queries run."""
-
-    def count(url):
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        assert response.status_code == 200, url
-        return len(queries)
-
-    return count
+    return lambda url: queries.count_queries(client, url)[0]
 
 
 @pytest.fixture

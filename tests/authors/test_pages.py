@@ -3,22 +3,14 @@
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from authors.models import Affiliation, AuthorAffiliation
+from tests.queries import count_queries
 
 from .conftest import csrf_token_from
 
 pytestmark = pytest.mark.django_db
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries), response.content.decode()
 
 
 def test_author_list_shows_initials_credentials_affiliation_and_rating(

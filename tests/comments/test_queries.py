@@ -1,19 +1,11 @@
 """The article page runs the same number of queries with 1 or 300 comments."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from comments.models import Comment
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries), response.content.decode()
 
 
 def add_comments(article, threads, replies_each, author_user=None):
