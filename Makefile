@@ -71,6 +71,7 @@ demo: install
 	@$(LOCAL) $(PY) manage.py migrate --no-input
 	@$(LOCAL) $(PY) manage.py load_demo_content
 	@$(LOCAL) $(PY) manage.py create_demo_accounts
+	@$(LOCAL) $(PY) manage.py load_demo_reviews
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

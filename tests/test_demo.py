@@ -55,3 +55,31 @@ def test_demo_accounts_are_created_once_with_printed_passwords(client, capsys):
     assert "already exist" in capsys.readouterr().out
     assert client.login(username="editor", password=printed["editor"])
     assert users.count() == 3
+
+
+def test_demo_reviews_are_signed_off_by_another_author_once(client):
+    """The demo articles show who reviewed them and when the next review is due."""
+    call_command("load_demo_content")
+    call_command("create_demo_accounts")
+    call_command("load_demo_reviews")
+    reviewed = list(Article.objects.published().select_related("reviewed_by"))
+    assert reviewed
+    for article in reviewed:
+        assert article.reviewed_by is not None
+        assert article.reviewed_by_id != article.author_id
+        assert article.review_is_current
+    seed = Article.objects.get(author__name="Haroon Rashid")
+    page = client.get(seed.get_absolute_url()).content.decode()
+    assert f'Medically reviewed by <a href="{seed.reviewed_by.get_absolute_url()}">' in page
+    assert "Next review due" in page
+
+    before = list(Article.objects.values_list("pk", "reviewed_by", "last_reviewed"))
+    call_command("load_demo_reviews")
+    assert list(Article.objects.values_list("pk", "reviewed_by", "last_reviewed")) == before
+
+
+def test_demo_reviews_need_the_demo_editor(db):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="create_demo_accounts"):
+        call_command("load_demo_reviews")
