@@ -1,0 +1,76 @@
+"""Keyboard-only use: every control is reachable with Tab, works with Enter, and shows focus."""
+
+import re
+
+from playwright.sync_api import expect
+
+from .helpers import step
+
+# site.css: ":focus-visible { outline: 3px solid #f0a500 }".
+FOCUS_OUTLINE = {"style": "solid", "width": "3px", "color": "rgb(240, 165, 0)"}
+MAX_TABS = 40
+
+
+def focus_outline(locator):
+    return locator.evaluate(
+        """element => {
+            const style = getComputedStyle(element);
+            return {
+                style: style.outlineStyle, width: style.outlineWidth, color: style.outlineColor
+            };
+        }"""
+    )
+
+
+def is_focused(locator):
+    return locator.evaluate("element => element === document.activeElement")
+
+
+def tab_to(page, locator):
+    """Press Tab until ``locator`` has the focus (at most MAX_TABS times)."""
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        if is_focused(locator):
+            return
+    raise AssertionError(f"{MAX_TABS} presses of Tab never reached {locator}")
+
+
+def test_keyboard_reader_skips_to_the_content_and_uses_the_table_of_contents(page, seeded):
+    """Journey 7 (skip link and table of contents): Tab and Enter, with a visible focus outline."""
+    page.goto(seeded.get_absolute_url())
+
+    with step("the first Tab shows the skip link, with a focus outline"):
+        page.keyboard.press("Tab")
+        skip_link = page.get_by_role("link", name="Skip to main content")
+        expect(skip_link).to_be_focused()
+        expect(skip_link).to_be_in_viewport()
+        assert focus_outline(skip_link) == FOCUS_OUTLINE
+
+    with step("Enter on the skip link moves the focus to the main content"):
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(re.compile("#main$"))
+        expect(page.locator("main#main")).to_be_focused()
+
+    with step('Tab reaches the table of contents\' "Treatment Options" link, outlined'):
+        link = page.get_by_role("navigation", name="On this page").get_by_role(
+            "link", name="Treatment Options"
+        )
+        tab_to(page, link)
+        expect(link).to_be_in_viewport()
+        assert focus_outline(link) == FOCUS_OUTLINE
+
+    with step("Enter on the link jumps to the Treatment Options section"):
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(re.compile("#treatment-options$"))
+        expect(
+            page.get_by_role("heading", name="Treatment Options", exact=True)
+        ).to_be_in_viewport()
+
+    with step("the next Tab continues after the section, not from the top of the page"):
+        page.keyboard.press("Tab")
+        assert page.locator("section#treatment-options").evaluate(
+            """section => Boolean(
+                section.compareDocumentPosition(document.activeElement)
+                & Node.DOCUMENT_POSITION_FOLLOWING
+            )"""
+        )
