@@ -16,7 +16,7 @@ from playwright.sync_api import sync_playwright
 
 from articles.models import Article
 
-from .helpers import DEMO_PASSWORD, SEED_TITLE, TIMEOUT_MS
+from .helpers import DEMO_PASSWORD, SEED_TITLE, TIMEOUT_MS, screenshot
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls from a
 # thread with a running loop unless told that this is intended (the documented approach).
@@ -48,12 +48,21 @@ def browser():
         browser.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test, so fixtures can tell whether the test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
-def new_page(browser, live_server):
+def new_page(request, browser, live_server):
     """Open a page in a fresh browser context; any error a page reports fails the test.
 
     Console errors (a script error, a blocked Content-Security-Policy resource, a missing static
     file) and uncaught exceptions are collected from every page and must be none at the end.
+    When the test fails, each open page is photographed to tests/artifacts/failed-TEST-N.png.
     """
     contexts = []
     errors = []
@@ -83,6 +92,11 @@ def new_page(browser, live_server):
         return page
 
     yield open_page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        pages = [page for context in contexts for page in context.pages]
+        for number, page in enumerate(pages, start=1):
+            screenshot(page, f"failed-{request.node.name}-{number}")
     for context in contexts:
         context.close()
     assert errors == [], "the browser reported errors:\n" + "\n".join(errors)

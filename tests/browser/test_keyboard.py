@@ -39,11 +39,15 @@ def test_keyboard_reader_skips_to_the_content_and_uses_the_table_of_contents(pag
     """Journey 7 (skip link and table of contents): Tab and Enter, with a visible focus outline."""
     page.goto(seeded.get_absolute_url())
 
+    skip_link = page.get_by_role("link", name="Skip to main content")
+    with step("the skip link is hidden until focused"):
+        assert skip_link.bounding_box()["width"] <= 1
+
     with step("the first Tab shows the skip link, with a focus outline"):
         page.keyboard.press("Tab")
-        skip_link = page.get_by_role("link", name="Skip to main content")
         expect(skip_link).to_be_focused()
         expect(skip_link).to_be_in_viewport()
+        assert skip_link.bounding_box()["width"] > 50
         assert focus_outline(skip_link) == FOCUS_OUTLINE
 
     with step("Enter on the skip link moves the focus to the main content"):
