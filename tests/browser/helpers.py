@@ -10,8 +10,9 @@ HERE = Path(__file__).resolve().parent
 ARTIFACTS = HERE.parent / "artifacts"
 # axe-core 4.14.1: the npm package's axe.min.js, unchanged (MPL-2.0, see vendor/LICENSE).
 AXE_SOURCE = (HERE / "vendor" / "axe.min.js").read_text(encoding="utf-8")
-# A missing button fails a journey in seconds, not after Playwright's default 30 s.
-TIMEOUT_MS = 5_000
+# A missing button fails a journey in seconds, not after Playwright's default 30 s, with room
+# for a busy two-core machine.
+TIMEOUT_MS = 10_000
 DEMO_PASSWORD = "browser-journey-password"  # accounts on a throwaway test database
 SERIOUS = ("serious", "critical")
 SEED_TITLE = "What are the causes and treatment options for heterotopic calcifications?"

@@ -20,8 +20,13 @@ def a_z_index_exists():
     return True
 
 
-def test_reader_reaches_the_four_treatment_options_from_the_home_page(page, seeded):
-    """Journey 1: home → A-Z index → seed article → TOC "Treatment Options" → its four bullets."""
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript-on", "javascript-off"])
+def test_reader_reaches_the_four_treatment_options_from_the_home_page(new_page, seeded, javascript):
+    """Journey 1: home → A-Z index → seed article → TOC "Treatment Options" → its four bullets.
+
+    Reading needs no JavaScript, so the journey runs with it on and off.
+    """
+    page = new_page(java_script_enabled=javascript)
     with step("open the home page"):
         page.goto("/")
         expect(page.get_by_role("heading", name="Latest articles")).to_be_visible()
