@@ -1,4 +1,4 @@
-"""Helpers for browser journeys: named steps, admin sign-in, axe-core checks and screenshots."""
+"""Helpers for browser journeys: named steps, sign-in, keyboard focus, axe-core, screenshots."""
 
 import re
 from contextlib import contextmanager
@@ -16,6 +16,9 @@ TIMEOUT_MS = 10_000
 DEMO_PASSWORD = "browser-journey-password"  # accounts on a throwaway test database
 SERIOUS = ("serious", "critical")
 SEED_TITLE = "What are the causes and treatment options for heterotopic calcifications?"
+# site.css: ":focus-visible { outline: 3px solid #f0a500 }".
+FOCUS_OUTLINE = {"style": "solid", "width": "3px", "color": "rgb(240, 165, 0)"}
+MAX_TABS = 40
 
 expect.set_options(timeout=TIMEOUT_MS)
 
@@ -36,6 +39,32 @@ def login(page, username, password=DEMO_PASSWORD):
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     expect(page.locator("#user-tools")).to_contain_text(username, ignore_case=True)
+
+
+def focus_outline(locator):
+    """The computed outline of an element: what a keyboard user sees around the focus."""
+    return locator.evaluate(
+        """element => {
+            const style = getComputedStyle(element);
+            return {
+                style: style.outlineStyle, width: style.outlineWidth, color: style.outlineColor
+            };
+        }"""
+    )
+
+
+def is_focused(locator):
+    """Whether the element has the keyboard focus."""
+    return locator.evaluate("element => element === document.activeElement")
+
+
+def tab_to(page, locator):
+    """Press Tab until ``locator`` has the focus (at most MAX_TABS times)."""
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        if is_focused(locator):
+            return
+    raise AssertionError(f"{MAX_TABS} presses of Tab never reached {locator}")
 
 
 def axe_violations(page, *, impacts=None):

@@ -4,35 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .helpers import step
-
-# site.css: ":focus-visible { outline: 3px solid #f0a500 }".
-FOCUS_OUTLINE = {"style": "solid", "width": "3px", "color": "rgb(240, 165, 0)"}
-MAX_TABS = 40
-
-
-def focus_outline(locator):
-    return locator.evaluate(
-        """element => {
-            const style = getComputedStyle(element);
-            return {
-                style: style.outlineStyle, width: style.outlineWidth, color: style.outlineColor
-            };
-        }"""
-    )
-
-
-def is_focused(locator):
-    return locator.evaluate("element => element === document.activeElement")
-
-
-def tab_to(page, locator):
-    """Press Tab until ``locator`` has the focus (at most MAX_TABS times)."""
-    for _ in range(MAX_TABS):
-        page.keyboard.press("Tab")
-        if is_focused(locator):
-            return
-    raise AssertionError(f"{MAX_TABS} presses of Tab never reached {locator}")
+from .helpers import FOCUS_OUTLINE, focus_outline, step, tab_to
 
 
 def test_keyboard_reader_skips_to_the_content_and_uses_the_table_of_contents(page, seeded):
