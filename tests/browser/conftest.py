@@ -16,7 +16,7 @@ from playwright.sync_api import sync_playwright
 
 from articles.models import Article
 
-from .helpers import DEMO_PASSWORD, SEED_TITLE, TIMEOUT_MS, screenshot
+from .helpers import ARTIFACTS, DEMO_PASSWORD, SEED_TITLE, TIMEOUT_MS, artifact_name, screenshot
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls from a
 # thread with a running loop unless told that this is intended (the documented approach).
@@ -66,6 +66,8 @@ def new_page(request, browser, live_server):
     """
     contexts = []
     errors = []
+    for stale in ARTIFACTS.glob(f"failed-{artifact_name(request.node.name)}-*.png"):
+        stale.unlink()  # pictures of an earlier failure of this test
 
     def open_page(*, width=1280, height=900, java_script_enabled=True):
         context = browser.new_context(

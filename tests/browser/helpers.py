@@ -96,9 +96,14 @@ def assert_accessible(page, *, impacts=None):
     assert violations == [], f"axe-core violations on {page.url}:\n{describe(violations)}"
 
 
+def artifact_name(name):
+    """A file name made of ``name``, safe on any file system and in a glob pattern."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name)
+
+
 def screenshot(page, name):
     """Write a full-page PNG to tests/artifacts/NAME.png for a person to look at."""
     ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)}.png"
+    path = ARTIFACTS / f"{artifact_name(name)}.png"
     page.screenshot(path=path, full_page=True)
     return path
