@@ -69,11 +69,14 @@ def new_page(request, browser, live_server):
     for stale in ARTIFACTS.glob(f"failed-{artifact_name(request.node.name)}-*.png"):
         stale.unlink()  # pictures of an earlier failure of this test
 
-    def open_page(*, width=1280, height=900, java_script_enabled=True):
+    def open_page(*, width=1280, height=900, java_script_enabled=True, **context_options):
+        """A page in a new context; ``context_options`` go to Playwright's ``new_context``
+        (e.g. ``storage_state=page.context.storage_state()`` to carry a reader's cookies over)."""
         context = browser.new_context(
             base_url=live_server.url,
             viewport={"width": width, "height": height},
             java_script_enabled=java_script_enabled,
+            **context_options,
             # Bootstrap scrolls smoothly unless reduced motion is asked for; a headless browser
             # may leave such an animation unfinished, so jumps are made instant and checkable.
             reduced_motion="reduce",
