@@ -12,6 +12,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connections
 from playwright.sync_api import sync_playwright
 
 from articles.models import Article
@@ -34,7 +35,7 @@ INSTALL_COMMAND = "sudo apt-get install chromium"
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
     """The system Chromium, headless, shared by every browser test of the session."""
     executable = shutil.which("chromium")
     if executable is None:
@@ -42,7 +43,17 @@ def browser():
         if os.environ.get("BROWSER_TESTS_REQUIRED") == "1":
             pytest.fail(f"BROWSER_TESTS_REQUIRED=1 but the browser tests cannot run. {reason}")
         pytest.skip(reason)
+    snapshots = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
     with sync_playwright() as playwright:
+        # Under Playwright's running event loop Django keeps its database connections per
+        # context rather than per thread, so the tests get new connection objects. Give them
+        # the snapshot of the migrated database that serialized rollback restores.
+        for alias, contents in snapshots.items():
+            connections[alias]._test_serialized_contents = contents
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
         browser.close()

@@ -1,4 +1,4 @@
-"""Without Chromium the browser tests are skipped with the install command, or fail in CI."""
+"""Browser test set-up: the database the migrations left, and what happens without Chromium."""
 
 import os
 import subprocess
@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
 
 ROOT = Path(__file__).resolve().parents[2]
 TARGET = "tests/browser/test_keyboard.py"
@@ -44,3 +45,12 @@ def test_browser_tests_without_chromium_name_the_install_command(
     assert result.returncode == exit_code, output
     assert outcome in output
     assert "sudo apt-get install chromium" in output
+
+
+@pytest.mark.parametrize("run", [1, 2])
+def test_every_browser_test_starts_with_the_role_groups_of_the_migrations(live_server, run):
+    """The live-server tests flush the database, yet each starts with the migrations' groups."""
+    groups = Group.objects.filter(name__in=["Authors", "Editors", "Moderators"])
+    assert sorted(groups.values_list("name", flat=True)) == ["Authors", "Editors", "Moderators"]
+    assert all(group.permissions.exists() for group in groups)
+    Group.objects.all().delete()  # the next run must find them again
