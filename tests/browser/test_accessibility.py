@@ -11,6 +11,8 @@ PUBLIC_PAGES = {
     "article": lambda article: article.get_absolute_url(),
     "author": lambda article: article.author.get_absolute_url(),
     "category": lambda article: article.category.get_absolute_url(),
+    "a-z": lambda article: reverse("articles:index"),
+    "search-results": lambda article: f"{reverse('articles:search')}?q=shockwave",
 }
 
 

@@ -3,21 +3,12 @@
 import re
 
 import pytest
-from django.urls import Resolver404, resolve
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from .helpers import SEED_TITLE, step
 
-A_Z_URL = "/articles/"
-
-
-def a_z_index_exists():
-    """Whether the site serves the A-Z index at /articles/ (until then: home → article)."""
-    try:
-        resolve(A_Z_URL)
-    except Resolver404:
-        return False
-    return True
+A_Z_LINK = "A\u2013Z"  # the site navigation's link, spelt with an en dash
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["javascript-on", "javascript-off"])
@@ -31,13 +22,12 @@ def test_reader_reaches_the_four_treatment_options_from_the_home_page(new_page, 
         page.goto("/")
         expect(page.get_by_role("heading", name="Latest articles")).to_be_visible()
 
-    if a_z_index_exists():
-        with step("go to the A-Z index from the home page"):
-            page.locator(f'a[href="{A_Z_URL}"]').first.click()
-            expect(page).to_have_url(re.compile(re.escape(A_Z_URL) + "$"))
+    with step("go to the A-Z index from the site navigation"):
+        page.get_by_role("navigation", name="Site").get_by_role("link", name=A_Z_LINK).click()
+        expect(page).to_have_url(re.compile(re.escape(reverse("articles:index")) + "$"))
 
-    with step("open the seed article"):
-        page.get_by_role("link", name=SEED_TITLE).first.click()
+    with step("open the seed article from the A-Z index"):
+        page.get_by_role("main").get_by_role("link", name=SEED_TITLE).click()
         expect(page).to_have_url(re.compile(re.escape(seeded.get_absolute_url()) + "$"))
         expect(page.get_by_role("heading", level=1)).to_have_text(SEED_TITLE)
 
@@ -61,6 +51,29 @@ def test_reader_reaches_the_four_treatment_options_from_the_home_page(new_page, 
                 "Calcitonin injections",
             ]
         )
+
+
+def test_reader_searches_shockwave_and_lands_on_the_seed_article(page, seeded):
+    """Journey 2: the header search box finds the seed article for "shockwave"."""
+    with step("open the home page"):
+        page.goto("/")
+
+    with step('search "shockwave" with the search box in the header'):
+        search = page.get_by_role("search", name="Site search")
+        search.get_by_role("searchbox", name="Search articles").fill("shockwave")
+        search.get_by_role("button", name="Search").click()
+        expect(page).to_have_url(
+            re.compile(re.escape(reverse("articles:search")) + r"\?q=shockwave$")
+        )
+
+    with step("the seed article is among the results"):
+        result = page.get_by_role("main").get_by_role("link", name=SEED_TITLE)
+        expect(result).to_be_visible()
+
+    with step("open the seed article from the results"):
+        result.click()
+        expect(page).to_have_url(re.compile(re.escape(seeded.get_absolute_url()) + "$"))
+        expect(page.get_by_role("heading", level=1)).to_have_text(SEED_TITLE)
 
 
 def test_a_broken_journey_step_fails_with_the_name_of_the_step(page, seeded):
