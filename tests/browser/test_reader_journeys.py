@@ -3,8 +3,11 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import expect
+
+from authors.models import Rating
 
 from .helpers import SEED_TITLE, step
 
@@ -74,6 +77,75 @@ def test_reader_searches_shockwave_and_lands_on_the_seed_article(page, seeded):
         result.click()
         expect(page).to_have_url(re.compile(re.escape(seeded.get_absolute_url()) + "$"))
         expect(page.get_by_role("heading", level=1)).to_have_text(SEED_TITLE)
+
+
+def star_bar(page, stars):
+    """The rating summary's bar for ``stars`` stars: its "COUNT (PERCENT%)" text."""
+    label = f"{stars} star{'s' if stars > 1 else ''}"
+    bar = page.locator(".rating-summary .rating-bar").filter(
+        has=page.locator(".rating-bar-label", has_text=re.compile(f"^{label}$"))
+    )
+    return bar.locator(".rating-bar-value")
+
+
+def test_reader_rates_the_author_with_javascript_then_changes_the_rating_without(new_page, seeded):
+    """Journey 3: 4 stars in place with JavaScript, then 5 stars by form post without it; the
+    summary counts the reader once, with the changed rating."""
+    author = seeded.author
+    before = author.rating_summary
+    counts = {share.stars: share.count for share in before.shares}
+    ratings_before = set(Rating.objects.values_list("pk", flat=True))
+    page = new_page()
+
+    with step("open the seed article and find the author's rating form"):
+        page.goto(seeded.get_absolute_url())
+        form = page.get_by_role("group", name=f"Rate {author.name}")
+        expect(form).to_contain_text(f"You have not rated {author.name} yet.")
+        expect(page.locator(".rating-summary")).to_contain_text(f"({before.count} rating")
+
+    with step("choose 4 stars and press Rate author: the summary updates in place"):
+        page.evaluate("() => { window.samePage = true; }")
+        form.get_by_label("4 stars").check()
+        page.get_by_role("button", name="Rate author").click()
+        expect(page.get_by_role("status").filter(has_text="Thank you")).to_contain_text(
+            f"you rated {author.name} 4 of 5"
+        )
+        expect(page.locator(".rating-summary")).to_contain_text(f"({before.count + 1} ratings)")
+        expect(star_bar(page, 4)).to_contain_text(f"{counts[4] + 1} (")
+        expect(form).to_contain_text("Your rating: 4 of 5.")
+        assert page.evaluate("() => window.samePage === true"), "the page was reloaded"
+
+    with step("the same reader, with JavaScript off, sees their rating of 4 stars"):
+        no_script = new_page(java_script_enabled=False, storage_state=page.context.storage_state())
+        no_script.goto(seeded.get_absolute_url())
+        form = no_script.get_by_role("group", name=f"Rate {author.name}")
+        expect(form).to_contain_text("Your rating: 4 of 5.")
+        expect(form.get_by_label("4 stars")).to_be_checked()
+
+    with step("choose 5 stars and press Change rating: the form posts and the page returns"):
+        form.get_by_label("5 stars").check()
+        no_script.get_by_role("button", name="Change rating").click()
+        expect(no_script).to_have_url(re.compile(re.escape(seeded.get_absolute_url()) + "$"))
+        expect(no_script.locator(".alert-success")).to_contain_text(
+            f"Your rating of {author.name} is now 5 of 5."
+        )
+
+    with step("the summary counts the reader once, now with 5 stars instead of 4"):
+        expect(no_script.locator(".rating-summary")).to_contain_text(
+            f"({before.count + 1} ratings)"
+        )
+        expect(star_bar(no_script, 4)).to_contain_text(f"{counts[4]} (")
+        expect(star_bar(no_script, 5)).to_contain_text(f"{counts[5] + 1} (")
+        expect(form).to_contain_text("Your rating: 5 of 5.")
+
+    with step("the database holds one rating by this reader, of 5 stars"):
+        new = Rating.objects.exclude(pk__in=ratings_before)
+        assert [(rating.author_id, rating.score) for rating in new] == [(author.pk, 5)]
+        token = new.get().reader_token
+        assert token, "the rating belongs to the reader's cookie"
+        cookies = {cookie["name"] for cookie in no_script.context.cookies()}
+        assert settings.RATING_READER_COOKIE in cookies
+        assert Rating.objects.filter(reader_token=token).count() == 1
 
 
 def test_a_broken_journey_step_fails_with_the_name_of_the_step(page, seeded):
