@@ -6,6 +6,7 @@ Chromium is not installed the tests are skipped with the command that installs i
 """
 
 import os
+import re
 import shutil
 from io import StringIO
 
@@ -80,9 +81,15 @@ def new_page(request, browser, live_server):
     for stale in ARTIFACTS.glob(f"failed-{artifact_name(request.node.name)}-*.png"):
         stale.unlink()  # pictures of an earlier failure of this test
 
-    def open_page(*, width=1280, height=900, java_script_enabled=True, **context_options):
+    def open_page(
+        *, width=1280, height=900, java_script_enabled=True, expected_errors=(), **context_options
+    ):
         """A page in a new context; ``context_options`` go to Playwright's ``new_context``
-        (e.g. ``storage_state=page.context.storage_state()`` to carry a reader's cookies over)."""
+        (e.g. ``storage_state=page.context.storage_state()`` to carry a reader's cookies over).
+
+        ``expected_errors``: patterns of console errors the journey causes on purpose (a form
+        refused with a 4xx answer is logged as a failed resource); only those are let through.
+        """
         context = browser.new_context(
             base_url=live_server.url,
             viewport={"width": width, "height": height},
@@ -100,7 +107,8 @@ def new_page(request, browser, live_server):
         page = context.new_page()
 
         def on_console(message):
-            if message.type == "error":
+            expected = any(re.search(pattern, message.text) for pattern in expected_errors)
+            if message.type == "error" and not expected:
                 errors.append(f"{page.url}: {message.text}")
 
         page.on("console", on_console)

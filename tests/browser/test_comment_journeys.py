@@ -8,9 +8,10 @@ from playwright.sync_api import expect
 
 from comments.models import Comment
 
-from .helpers import login, step
+from .helpers import assert_accessible, login, step
 
 COMMENT = "The shockwave sessions helped my shoulder after three weeks."
+LONGEST_COMMENT = 5_000
 WRITER = "Robin Newcomer"
 EMAIL = "robin.first-time@example.com"  # a first comment from this address waits
 
@@ -84,3 +85,55 @@ def test_reader_comment_waits_for_a_moderator_then_everyone_sees_it(
             "article", name=f"Comment by {WRITER}"
         )
         expect(published).to_contain_text(COMMENT)
+
+
+def test_bad_comments_show_field_errors_keep_the_text_and_stay_accessible(new_page, seeded):
+    """Journey 6: an empty and an over-long comment are refused with a field error next to the
+    comment box, everything typed stays in the form, and the form with errors passes axe."""
+    # The refused post answers 400, which the browser logs as a failed resource.
+    page = new_page(expected_errors=[r"status of 400 \(Bad Request\)"])
+    article_url = seeded.get_absolute_url()
+
+    with step("an entirely empty comment is stopped by the browser before it is sent"):
+        page.goto(article_url)
+        form = fill_comment(page, name=WRITER, email=EMAIL, body="")
+        form.get_by_role("button", name="Post comment").click()
+        body = form.get_by_role("textbox", name="Comment")
+        assert body.evaluate("box => box.validity.valueMissing"), (
+            "the browser sent an empty comment"
+        )
+        expect(page).to_have_url(re.compile(re.escape(article_url) + "$"))
+
+    with step("a comment of spaces only reaches the server and is refused with a field error"):
+        body.fill("    ")
+        form.get_by_role("button", name="Post comment").click()
+        body = comment_form(page).get_by_role("textbox", name="Comment")
+        expect(body).to_have_attribute("aria-invalid", "true")
+        expect(body).to_have_accessible_description(re.compile("This field is required."))
+
+    with step("the name and email typed stay in the form"):
+        form = comment_form(page)
+        expect(form.get_by_role("textbox", name="Name")).to_have_value(WRITER)
+        expect(form.get_by_role("textbox", name="Email")).to_have_value(EMAIL)
+
+    with step("the comment form with errors has no accessibility violations"):
+        assert_accessible(page)
+
+    too_long = "Too long. " * (LONGEST_COMMENT // 10) + "!"
+    with step("a comment over 5,000 characters, past the box's own limit, is refused"):
+        body.evaluate("box => box.removeAttribute('maxlength')")
+        body.fill(too_long)
+        form.get_by_role("button", name="Post comment").click()
+        body = comment_form(page).get_by_role("textbox", name="Comment")
+        expect(body).to_have_accessible_description(
+            re.compile(f"at most {LONGEST_COMMENT} characters \\(it has {len(too_long)}\\)")
+        )
+
+    with step("the over-long text, the name and the email stay in the form"):
+        form = comment_form(page)
+        assert body.input_value() == too_long
+        expect(form.get_by_role("textbox", name="Name")).to_have_value(WRITER)
+        expect(form.get_by_role("textbox", name="Email")).to_have_value(EMAIL)
+
+    with step("nothing was stored"):
+        assert not Comment.objects.filter(email=EMAIL).exists()
