@@ -50,3 +50,70 @@ def test_keyboard_reader_skips_to_the_content_and_uses_the_table_of_contents(pag
                 & Node.DOCUMENT_POSITION_FOLLOWING
             )"""
         )
+
+
+def test_keyboard_reader_rates_the_author(page, seeded):
+    """Journey 7 (rating widget): Tab to the stars, Space and arrow keys choose, Enter on the
+    button sends; every focused control shows the focus outline."""
+    author = seeded.author
+    page.goto(seeded.get_absolute_url())
+    group = page.get_by_role("group", name=f"Rate {author.name}")
+
+    with step("Tab reaches the first star choice, outlined"):
+        five = group.get_by_role("radio", name="5 stars")
+        tab_to(page, five)
+        assert focus_outline(five) == FOCUS_OUTLINE
+
+    with step("Space chooses 5 stars, the down arrow moves the choice to 4 stars"):
+        page.keyboard.press("Space")
+        expect(five).to_be_checked()
+        page.keyboard.press("ArrowDown")
+        four = group.get_by_role("radio", name="4 stars")
+        expect(four).to_be_focused()
+        expect(four).to_be_checked()
+        assert focus_outline(four) == FOCUS_OUTLINE
+
+    with step("Tab reaches the Rate author button, outlined"):
+        button = page.get_by_role("button", name="Rate author")
+        tab_to(page, button)
+        assert focus_outline(button) == FOCUS_OUTLINE
+
+    with step("Enter on the button sends the rating of 4 stars"):
+        page.keyboard.press("Enter")
+        expect(group).to_contain_text("Your rating: 4 of 5.")
+        expect(page.locator("[data-rating-status]")).to_contain_text(
+            f"you rated {author.name} 4 of 5"
+        )
+
+
+def test_keyboard_reader_writes_and_posts_a_comment(page, seeded, settings):
+    """Journey 7 (comment form): Tab into each field and type, Enter on the button posts; every
+    focused control shows the focus outline."""
+    settings.COMMENTS_MIN_SECONDS_TO_POST = 0  # the live server's thread sees it too
+    page.goto(seeded.get_absolute_url())
+    form = page.get_by_role("form", name="Add a comment")
+    fields = {
+        "Name": "Kim Keyboard",
+        "Email": "kim.keyboard@example.com",
+        "Comment": "Written and posted without a mouse.",
+    }
+
+    for label, text in fields.items():
+        with step(f"Tab reaches the {label} field, outlined, and takes the typed text"):
+            field = form.get_by_role("textbox", name=label)
+            tab_to(page, field)
+            assert focus_outline(field) == FOCUS_OUTLINE
+            page.keyboard.type(text)
+            expect(field).to_have_value(text)
+
+    with step("Tab reaches the Post comment button, outlined"):
+        button = form.get_by_role("button", name="Post comment")
+        tab_to(page, button)
+        assert focus_outline(button) == FOCUS_OUTLINE
+
+    with step("Enter on the button posts the comment, which awaits moderation"):
+        page.keyboard.press("Enter")
+        expect(page.locator(".alert-success")).to_contain_text(
+            "your comment is awaiting moderation"
+        )
+        expect(page.locator(".own-pending")).to_contain_text(fields["Comment"])

@@ -9,11 +9,14 @@ import pytest
 from django.contrib.auth.models import Group
 
 ROOT = Path(__file__).resolve().parents[2]
-TARGET = "tests/browser/test_keyboard.py"
+TARGET = (
+    "tests/browser/test_keyboard.py"
+    "::test_keyboard_reader_skips_to_the_content_and_uses_the_table_of_contents"
+)
 
 
 def run_browser_tests_without_chromium(tmp_path, **extra_env):
-    """Run one browser test module in a fresh pytest whose PATH holds no Chromium, on SQLite."""
+    """Run one browser test in a fresh pytest whose PATH holds no Chromium, on SQLite."""
     env = {
         name: value
         for name, value in os.environ.items()
