@@ -11,6 +11,27 @@ DEMO_DIR = Path(__file__).resolve().parent.parent / "articles" / "demo"
 SEED_FILE = DEMO_DIR / "heterotopic-calcifications.txt"
 
 
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server"}
+
+
+def pytest_collection_modifyitems(items):
+    """Every transactional test starts with the rows that the data migrations created.
+
+    A transactional test (the browser tests, the concurrency tests) commits, so the database is
+    flushed after it. A flush loses the migrations' groups ("Authors", "Editors", "Moderators")
+    and recreates content types and permissions under new ids. Serialized rollback reloads the
+    database as the migrations left it before each such test. It is all of them or none: a flush
+    after a test without it recreates content types that the next reload would collide with.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if (marker and marker.kwargs.get("transaction")) or fixtures & TRANSACTIONAL_FIXTURES:
+            options = {**(marker.kwargs if marker else {}), "transaction": True}
+            options["serialized_rollback"] = True
+            item.add_marker(pytest.mark.django_db(**options), append=False)
+
+
 @pytest.fixture
 def seed_bytes():
     return SEED_FILE.read_bytes()

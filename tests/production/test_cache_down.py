@@ -1,11 +1,16 @@
 """The cache is an accelerator: with Redis configured but unreachable, pages are served, sign-in
-works, reads miss, writes are skipped, and one warning is logged."""
+works, readers comment and rate, reads miss, writes are skipped, and one warning is logged."""
 
 import logging
+import time
 
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+
+from authors.models import Rating
+from comments.forms import make_form_token
+from comments.models import Comment
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cache_down")]
 
@@ -46,3 +51,37 @@ def test_cache_reads_miss_and_writes_are_skipped_with_one_warning(caplog):
     warnings = [r for r in caplog.records if r.name == "symptomdb.cache"]
     assert len(warnings) == 1
     assert "Cache unreachable" in warnings[0].getMessage()
+
+
+def test_a_reader_posts_a_comment_with_the_cache_down(client, seed_article):
+    """A comment is stored, awaiting moderation, and shown to its writer."""
+    response = client.post(
+        reverse("comments:post", kwargs={"slug": seed_article.slug}),
+        {
+            "name": "Rita Reader",
+            "email": "rita.cache-down@example.com",
+            "body": "Posted while the cache was away.",
+            "started": make_form_token(time.time() - 60),
+            "website": "",
+        },
+    )
+    assert response.status_code == 302
+    comment = Comment.objects.get(article=seed_article)
+    assert comment.status == Comment.Status.PENDING
+    page = client.get(seed_article.get_absolute_url()).content.decode()
+    assert "your comment is awaiting moderation" in page
+    assert "Posted while the cache was away." in page
+
+
+def test_a_reader_rates_and_re_rates_an_author_with_the_cache_down(client, seed_article):
+    """A form post stores the rating; a JSON post changes it; the reader is counted once."""
+    author = seed_article.author
+    url = reverse("authors:rate", args=[author.slug])
+    response = client.post(url, {"score": "4", "next": seed_article.get_absolute_url()})
+    assert response.status_code == 302
+    assert Rating.objects.get(author=author).score == 4
+
+    response = client.post(url, {"score": "5"}, headers={"Accept": "application/json"})
+    assert response.status_code == 200
+    assert response.json()["summary"]["count"] == 1
+    assert Rating.objects.get(author=author).score == 5
