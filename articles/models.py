@@ -1,5 +1,6 @@
 import datetime
 import hashlib
+from operator import attrgetter
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -282,9 +283,11 @@ class Article(models.Model):
         """A hash of everything a reviewer signs off: text, sections and references."""
         digest = hashlib.sha256()
         parts = [self.title, self.intro, self.conclusion]
-        for section in self.sections.order_by("position"):
+        # .all() uses the article page's prefetched rows; sorting here keeps the order stable.
+        by_position = attrgetter("position")
+        for section in sorted(self.sections.all(), key=by_position):
             parts += [str(section.position), section.heading, section.kind, section.body]
-        for reference in self.references.order_by("position"):
+        for reference in sorted(self.references.all(), key=by_position):
             parts += [str(reference.position), reference.text, reference.url]
             parts += [reference.doi, reference.pubmed_id]
         for part in parts:
@@ -298,6 +301,11 @@ class Article(models.Model):
         return bool(self.reviewed_fingerprint) and (
             self.reviewed_fingerprint == self.content_fingerprint()
         )
+
+    @property
+    def review_is_stale(self):
+        """Signed off once, but the text has changed since: readers are told so."""
+        return bool(self.reviewed_fingerprint) and not self.review_is_current
 
 
 class ArticleDueForReview(Article):

@@ -179,3 +179,20 @@ def test_preview_banner_names_the_state(editor_client, editor_user, reviewed_art
     workflow.schedule(reviewed_article, by=editor_user, at=at, note="First version")
     page = editor_client.get(reviewed_article.get_absolute_url()).content.decode()
     assert "<strong>Scheduled for " in page
+
+
+def test_readers_are_told_when_a_live_article_changed_after_its_review(
+    client, editor_user, reviewed_article
+):
+    """An edit to a published article does not borrow the earlier review's authority."""
+    workflow.publish(reviewed_article, by=editor_user, note="First published")
+    page = client.get(reviewed_article.get_absolute_url()).content.decode()
+    assert "Last reviewed" in page
+    assert "a new medical review is pending" not in page
+
+    section = reviewed_article.sections.get(position=1)
+    section.body = "A corrected paragraph."
+    section.save()
+    page = client.get(reviewed_article.get_absolute_url()).content.decode()
+    assert "A corrected paragraph." in page
+    assert "The text has changed since this review; a new medical review is pending." in page
