@@ -25,7 +25,7 @@ from authors.models import Author
 
 from . import workflow
 from .history import restore_version
-from .importer import ArticleFileError, import_article, make_slug, parse_article
+from .importer import ArticleFileError, import_article, parse_article
 from .models import (
     Article,
     ArticleDueForReview,
@@ -35,6 +35,7 @@ from .models import (
     Section,
     is_editor,
 )
+from .slugs import make_slug
 
 MAX_MARKDOWN_CHARS = 50_000
 MAX_IMPORT_BYTES = 200_000

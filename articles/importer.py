@@ -10,18 +10,17 @@ affiliation ("Organisation, City, REGION" or "Organisation, REGION") and "Add a 
 command and the admin alike.
 """
 
-import hashlib
 import re
 from dataclasses import asdict, dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from authors.models import Affiliation, Author, AuthorAffiliation
 
 from .models import Article, Category, Section
 from .rendering import escape_markdown
+from .slugs import make_slug
 
 MAX_TITLE_LENGTH = Article._meta.get_field("title").max_length
 MAX_HEADING_LENGTH = 120
@@ -120,14 +119,6 @@ def infer_section_kind(heading):
         if re.search(pattern, lowered):
             return kind
     return Section.Kind.OTHER
-
-
-def make_slug(text, max_length=200):
-    """An ASCII slug for ``text``; text with no Latin letters gets a stable hashed slug."""
-    slug = slugify(text)[:max_length].strip("-")
-    if slug:
-        return slug
-    return "x-" + hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def decode(data):

@@ -6,10 +6,9 @@ is saved and stored as ``SectionTerm`` rows; the symptom index, related articles
 structured data read those rows.
 """
 
-import hashlib
-
-from django.utils.text import slugify
 from markdown_it import MarkdownIt
+
+from .slugs import make_slug
 
 # A whole item longer than this is a sentence, not a term.
 MAX_ITEM_TERM_LENGTH = 120
@@ -23,13 +22,6 @@ TERM_INDEXES = {
     "causes": ("articles:causes", "Causes A\u2013Z", "cause"),
     "treatment": ("articles:treatments", "Treatments A\u2013Z", "treatment"),
 }
-
-
-def make_slug(term):
-    """The slug that groups a term across articles; non-Latin terms get a stable hash."""
-    return slugify(term)[:MAX_TERM_LENGTH].strip("-") or (
-        "t-" + hashlib.sha256(term.casefold().encode()).hexdigest()[:12]
-    )
 
 
 def _plain(children):

@@ -1,7 +1,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from articles.terms import extract_terms, make_slug
+from articles.slugs import make_slug
+from articles.terms import extract_terms
 
 
 def fill_section_terms(apps, schema_editor):

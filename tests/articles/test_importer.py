@@ -257,3 +257,21 @@ def test_unreadable_path_fails_and_good_files_in_the_same_run_still_import(tmp_p
     assert f"{empty}: the file is empty" in output.err
     assert "1 created, 0 updated, 0 unchanged, 2 failed." in output.out
     assert Article.objects.get().title == "What is a good test article?"
+
+
+def test_titles_and_names_without_latin_letters_get_stable_working_urls(tmp_path, client):
+    content = GOOD_ARTICLE.replace("What is a good test article?", "什么是偏头痛?").replace(
+        "Li Wei, MD, PhD", "李伟, MD"
+    )
+    path = write(tmp_path, "zh.txt", content)
+    call_command("import_articles", str(path), "--publish")
+    call_command("import_articles", str(path), "--publish")  # found again by the same slug
+
+    article = Article.objects.get()
+    assert article.slug.startswith("x-")
+    assert article.author.slug.startswith("x-")
+    assert article.author.slug != article.slug
+    page = client.get(article.get_absolute_url())
+    assert page.status_code == 200
+    assert "什么是偏头痛?" in page.content.decode()
+    assert client.get(article.author.get_absolute_url()).status_code == 200
