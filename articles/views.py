@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
 from authors.ratings import current_score, reader_for
-from comments.views import ArticleCommentsMixin
+from comments.section import ArticleCommentsMixin
 
 from .models import Article, Category
 from .structured_data import article_structured_data, breadcrumb_items, description

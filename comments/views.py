@@ -1,75 +1,24 @@
-from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
+from articles.views import ArticleDetailView
 from symptomdb.addresses import request_address_hash
 
 from .forms import CommentForm
 from .models import Comment, comments_open
 from .notifications import email_from_unsubscribe_token
 from .posting import DuplicateComment, RateLimited, post_comment
-
-OWN_COMMENTS_SESSION_KEY = "comments_own"
-JUST_POSTED_SESSION_KEY = "comments_just_posted"
-OWN_COMMENTS_KEPT = 20
+from .section import JUST_POSTED_SESSION_KEY, OWN_COMMENTS_KEPT, OWN_COMMENTS_SESSION_KEY
 
 
-def comment_section(request, article, *, form=None):
-    """Everything the comment block under an article shows, in a fixed number of queries."""
-    is_open = comments_open(article)
-    threads = article.comments.approved().threads().with_author_profiles().with_approved_replies()
-    page = Paginator(threads, settings.COMMENTS_PER_PAGE).get_page(request.GET.get("comments"))
-    for comment in page:
-        comment.badge = comment.badge_for(article)
-        for reply in comment.approved_replies:
-            reply.badge = reply.badge_for(article)
-
-    own_ids = request.session.get(OWN_COMMENTS_SESSION_KEY)
-    own_pending = (
-        list(
-            article.comments.filter(
-                pk__in=own_ids, status__in=[Comment.Status.PENDING, Comment.Status.SPAM]
-            )
-        )
-        if own_ids
-        else []
-    )
-    replying_to = None
-    if is_open and form is None:
-        initial = {}
-        user = request.user
-        if user.is_authenticated:
-            initial = {"name": user.get_full_name() or user.get_username(), "email": user.email}
-        reply_pk = request.GET.get("reply_to", "")
-        if reply_pk.isdigit():
-            replying_to = article.comments.approved().filter(pk=reply_pk).first()
-            if replying_to is not None:
-                initial["parent"] = replying_to.pk
-        form = CommentForm(article=article, initial=initial)
-    elif form is not None:
-        replying_to = form.parent_comment
-    return {
-        "comment_section": {
-            "is_open": is_open,
-            "page": page,
-            "own_pending": own_pending,
-            "form": form if is_open else None,
-            "replying_to": replying_to,
-            "just_posted": request.session.pop(JUST_POSTED_SESSION_KEY, False),
-        }
-    }
-
-
-class ArticleCommentsMixin:
-    """Adds the article's comment block to a detail view of an article."""
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(comment_section(self.request, self.object))
-        return context
+def article_page_with_errors(request, article, form):
+    """The article page exactly as readers see it, with the refused form and its errors."""
+    view = ArticleDetailView(comment_form=form)
+    view.setup(request, slug=article.slug)
+    view.object = view.get_object()
+    return view.render_to_response(view.get_context_data(), status=400)
 
 
 def refused(request, article, message, status):
@@ -88,9 +37,7 @@ def post(request, slug):
         return refused(request, article, "Comments are closed on this article.", 403)
     form = CommentForm(request.POST, article=article)
     if not form.is_valid():
-        context = {"article": article, "object": article}
-        context.update(comment_section(request, article, form=form))
-        return render(request, "articles/article_detail.html", context, status=400)
+        return article_page_with_errors(request, article, form)
 
     data = form.cleaned_data
     try:

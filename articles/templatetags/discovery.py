@@ -6,12 +6,13 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def canonical_url(context):
-    """The absolute URL of the current page: its path, plus the page number beyond page 1."""
+def canonical_url(context, path=""):
+    """The absolute URL of the current page: ``path`` (an object's own URL, whatever URL
+    answered the request) or the request's path, plus the page number beyond page 1."""
     request = context.get("request")
     if request is None:
         return ""
-    path = request.path
+    path = path or request.path
     page = request.GET.get("page", "")
     if page.isdigit() and int(page) > 1:
         path = f"{path}?page={int(page)}"

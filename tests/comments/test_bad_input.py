@@ -130,3 +130,18 @@ def test_a_reply_to_another_articles_comment_cannot_be_saved_by_an_editor_either
     reply = Comment(article=article, parent=elsewhere, name="N", email="n@example.com", body="B")
     with pytest.raises(ValidationError, match="same article"):
         reply.full_clean()
+
+
+def test_a_page_with_errors_is_the_whole_article_page(client, article, make_article, post):
+    """Refusing a comment does not strip the page: structured data, breadcrumbs, description,
+    related articles and the rating form stay, and they point at the article, not the post URL."""
+    make_article()  # a related article in the same category
+    page = post(article, email="broken").content.decode()
+    url = article.get_absolute_url()
+    assert f'<link rel="canonical" href="http://testserver{url}">' in page
+    assert f'<meta name="description" content="{article.intro}">' in page
+    assert '"@type": "MedicalWebPage"' in page
+    assert 'aria-label="Breadcrumb"' in page
+    assert 'id="related-heading"' in page
+    assert f'<input type="hidden" name="next" value="{url}">' in page
+    assert "/comments/" not in page.split("<body", 1)[0]

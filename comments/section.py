@@ -1,0 +1,73 @@
+"""The comment block under an article: what it shows, in a fixed number of queries.
+
+``ArticleCommentsMixin`` adds it to the article page; a form with errors is shown in the same
+block of the same page.
+"""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+
+from .forms import CommentForm
+from .models import Comment, comments_open
+
+OWN_COMMENTS_SESSION_KEY = "comments_own"
+JUST_POSTED_SESSION_KEY = "comments_just_posted"
+OWN_COMMENTS_KEPT = 20
+
+
+def comment_section(request, article, *, form=None):
+    """Everything the comment block under an article shows, in a fixed number of queries."""
+    is_open = comments_open(article)
+    threads = article.comments.approved().threads().with_author_profiles().with_approved_replies()
+    page = Paginator(threads, settings.COMMENTS_PER_PAGE).get_page(request.GET.get("comments"))
+    for comment in page:
+        comment.badge = comment.badge_for(article)
+        for reply in comment.approved_replies:
+            reply.badge = reply.badge_for(article)
+
+    own_ids = request.session.get(OWN_COMMENTS_SESSION_KEY)
+    own_pending = (
+        list(
+            article.comments.filter(
+                pk__in=own_ids, status__in=[Comment.Status.PENDING, Comment.Status.SPAM]
+            )
+        )
+        if own_ids
+        else []
+    )
+    replying_to = None
+    if is_open and form is None:
+        initial = {}
+        user = request.user
+        if user.is_authenticated:
+            initial = {"name": user.get_full_name() or user.get_username(), "email": user.email}
+        reply_pk = request.GET.get("reply_to", "")
+        if reply_pk.isdigit():
+            replying_to = article.comments.approved().filter(pk=reply_pk).first()
+            if replying_to is not None:
+                initial["parent"] = replying_to.pk
+        form = CommentForm(article=article, initial=initial)
+    elif form is not None:
+        replying_to = form.parent_comment
+    return {
+        "comment_section": {
+            "is_open": is_open,
+            "page": page,
+            "own_pending": own_pending,
+            "form": form if is_open else None,
+            "replying_to": replying_to,
+            "just_posted": request.session.pop(JUST_POSTED_SESSION_KEY, False),
+        }
+    }
+
+
+class ArticleCommentsMixin:
+    """Adds the article's comment block to a detail view of an article."""
+
+    # A bound form with errors, when the page answers a comment post that was refused.
+    comment_form = None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(comment_section(self.request, self.object, form=self.comment_form))
+        return context
