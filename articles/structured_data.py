@@ -88,7 +88,7 @@ def medical_condition(article):
 def breadcrumb_items(article, request):
     """(name, absolute URL) pairs: Home > Category > Article."""
     return [
-        ("Home", request.build_absolute_uri("/")),
+        ("Home", request.build_absolute_uri(reverse("articles:home"))),
         (article.category.name, request.build_absolute_uri(article.category.get_absolute_url())),
         (article.title, request.build_absolute_uri(article.get_absolute_url())),
     ]

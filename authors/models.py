@@ -26,18 +26,6 @@ class RatingSummary:
     shares: tuple[StarShare, ...]
     enough: bool
 
-    def as_aggregate_rating(self):
-        """schema.org ``AggregateRating`` for JSON-LD, or None below the minimum count."""
-        if not self.enough:
-            return None
-        return {
-            "@type": "AggregateRating",
-            "ratingValue": round(self.average, 1),
-            "ratingCount": self.count,
-            "bestRating": 5,
-            "worstRating": 1,
-        }
-
     def as_dict(self):
         return {
             "count": self.count,

@@ -201,21 +201,3 @@ def test_author_list_pages_keep_the_sort_order(client):
 def test_the_site_header_links_to_the_authors(client, author):
     page = client.get(author.get_absolute_url()).content.decode()
     assert '<a class="nav-link" href="/authors/">Authors</a>' in page
-
-
-def test_aggregate_rating_for_structured_data_only_from_the_minimum_count(
-    author, rate_many, settings
-):
-    settings.RATING_MIN_COUNT = 3
-    rate_many(author, {5: 1, 4: 1})
-    author.refresh_from_db()
-    assert author.rating_summary.as_aggregate_rating() is None
-    rate_many(author, {4: 1}, start=10)
-    author.refresh_from_db()
-    assert author.rating_summary.as_aggregate_rating() == {
-        "@type": "AggregateRating",
-        "ratingValue": 4.3,
-        "ratingCount": 3,
-        "bestRating": 5,
-        "worstRating": 1,
-    }
