@@ -22,6 +22,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from authors.models import Author
+from symptomdb.admin_inlines import FollowsParentPermissionsMixin
 
 from . import workflow
 from .history import restore_version
@@ -90,7 +91,7 @@ class PositionedFormSet(forms.BaseInlineFormSet):
             seen.add(position)
 
 
-class ArticleChildInline(MarkdownLimitMixin, admin.StackedInline):
+class ArticleChildInline(FollowsParentPermissionsMixin, MarkdownLimitMixin, admin.StackedInline):
     """Inline rows of an article follow the article's rule: editable where it is."""
 
     extra = 0
@@ -106,17 +107,8 @@ class ArticleChildInline(MarkdownLimitMixin, admin.StackedInline):
             or obj.author.user_id == request.user.pk
         )
 
-    def _may_edit_parent(self, request, obj):
+    def may_edit_parent(self, request, obj):
         return obj is None or obj.pk is None or workflow.can_edit(request.user, obj)
-
-    def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and self._may_edit_parent(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._may_edit_parent(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._may_edit_parent(request, obj)
 
 
 class SectionInline(ArticleChildInline):

@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
 from articles.models import is_editor
+from symptomdb.admin_inlines import FollowsParentPermissionsMixin
 
 from .forms import AuthorAdminForm
 from .models import Affiliation, Author, AuthorAffiliation, Rating, RatingVoid
@@ -18,22 +19,13 @@ from .ratings import void_rating
 OWN_PROFILE_FIELDS = ["name", "credentials", "bio", "photo"]
 
 
-class AuthorAffiliationInline(admin.TabularInline):
+class AuthorAffiliationInline(FollowsParentPermissionsMixin, admin.TabularInline):
     model = AuthorAffiliation
     extra = 0
     autocomplete_fields = ["affiliation"]
 
-    def _may_edit_parent(self, request, obj):
+    def may_edit_parent(self, request, obj):
         return obj is None or is_editor(request.user) or obj.user_id == request.user.pk
-
-    def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and self._may_edit_parent(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._may_edit_parent(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._may_edit_parent(request, obj)
 
 
 @admin.register(Author)
