@@ -1,45 +1,35 @@
-"""The editorial admin: authors work on their own drafts, editors review and publish.
+"""The editorial admin: authors and editors edit working copies, reviewers sign off, editors
+publish.
 
 Row-level rules live in ``get_queryset`` and the ``has_*_permission`` methods (for the article,
-its inlines, lookups and history), never only in the templates.
+its inlines, lookups and history), read from ``symptomdb.roles``, never only in the templates.
+Saving an article records a revision of its working copy and changes nothing readers see; the
+"Workflow" page runs the transitions of ``articles.workflow``.
 """
-
-import json
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.models import LogEntry
-from django.contrib.admin.utils import construct_change_message
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
-from authors.models import Author
 from symptomdb.admin_inlines import FollowsParentPermissionsMixin
+from symptomdb.roles import is_editor, may_edit_article, may_open_article, may_review, may_submit
 
 from . import workflow
-from .history import restore_version
-from .importer import ArticleFileError, import_article, parse_article
-from .models import (
-    Article,
-    ArticleDueForReview,
-    Category,
-    ChangeLogEntry,
-    Reference,
-    Section,
-    is_editor,
-)
-from .slugs import make_slug
+from .forms import ArticleImportForm, WorkflowForm
+from .importer import import_article
+from .models import Article, ArticleDueForReview, ArticleEvent, Category, Reference, Section
+from .preview import preview_context, public_state
+from .revisions import compare, current_content, latest_revision, record_revision
 
 MAX_MARKDOWN_CHARS = 50_000
-MAX_IMPORT_BYTES = 200_000
 MARKDOWN_HINT = (
     "Markdown: a blank line between paragraphs; **bold**, *italic*; "
     '"- item" for a bullet list, "1. item" for a numbered one; [text](https://...) for a link; '
@@ -101,14 +91,11 @@ class ArticleChildInline(FollowsParentPermissionsMixin, MarkdownLimitMixin, admi
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and (
-            obj is None
-            or obj.pk is None
-            or is_editor(request.user)
-            or obj.author.user_id == request.user.pk
+            obj is None or obj.pk is None or may_open_article(request.user, obj)
         )
 
     def may_edit_parent(self, request, obj):
-        return obj is None or obj.pk is None or workflow.can_edit(request.user, obj)
+        return obj is None or obj.pk is None or may_edit_article(request.user, obj)
 
 
 class SectionInline(ArticleChildInline):
@@ -132,143 +119,67 @@ class ReferenceInline(ArticleChildInline, admin.TabularInline):
     template = "admin/edit_inline/tabular.html"
 
 
-class ChangeLogInline(admin.TabularInline):
-    model = ChangeLogEntry
-    extra = 0
-    fields = ["date", "note"]
-    verbose_name_plural = "What changed (written when publishing; shown to readers)"
+class PublicStateFilter(admin.SimpleListFilter):
+    """What readers see of each article, and what waits: the editors' first question."""
 
-    def has_add_permission(self, request, obj=None):
-        return False
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", "Draft, not live"),
+            ("in_review", "In review"),
+            ("live", "Live"),
+            ("changed", "Live, with unpublished changes"),
+            ("scheduled", "Scheduled"),
+        ]
+
+    def queryset(self, request, queryset):
+        live = Q(live_version_id__isnull=False)
+        return {
+            "draft": queryset.filter(
+                ~live, scheduled_for__isnull=True, status=Article.Status.DRAFT
+            ),
+            "in_review": queryset.filter(status=Article.Status.IN_REVIEW),
+            "live": queryset.filter(live, latest_revision_id=F("live_revision_id")),
+            "changed": queryset.filter(live).exclude(latest_revision_id=F("live_revision_id")),
+            "scheduled": queryset.filter(scheduled_for__isnull=False),
+        }.get(self.value(), queryset)
 
 
-class OwnRowsAdminMixin:
-    """A row outside ``get_queryset`` is a 404, the same as a row that does not exist."""
+@admin.register(Article)
+class ArticleAdmin(MarkdownLimitMixin, admin.ModelAdmin):
+    change_form_template = "admin/articles/article/change_form.html"
+    change_list_template = "admin/articles/article/change_list.html"
+    object_history_template = "admin/articles/article/history.html"
+    list_display = ["title", "state", "category", "author", "updated_at", "view_link"]
+    list_filter = [PublicStateFilter, "category", "author", "sections__kind"]
+    list_select_related = ["category", "author"]
+    search_fields = ["title"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["author", "category"]
+    inlines = [SectionInline, ReferenceInline]
+    readonly_fields = ["state"]
+
+    # Rows --------------------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).open_to(request.user).with_public_state()
 
     def get_object(self, request, object_id, from_field=None):
+        # A row outside ``get_queryset`` is a 404, the same as a row that does not exist.
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
             raise Http404("No such article, or not one of yours.")
         return obj
 
-
-class WorkflowForm(forms.Form):
-    ACTIONS = [
-        ("submit", "Submit for review"),
-        ("sign_off", "Sign off medical review"),
-        ("publish", "Publish now"),
-        ("schedule", "Schedule publication"),
-        ("unpublish", "Unpublish (back to draft)"),
-    ]
-    action = forms.ChoiceField(choices=ACTIONS)
-    note = forms.CharField(
-        required=False,
-        max_length=200,
-        label="What changed (one line for readers)",
-        help_text="Required to publish or schedule.",
-    )
-    publish_at = forms.DateTimeField(
-        required=False,
-        label="Publish at",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        help_text="For scheduling: a future time.",
-    )
-    reviewer = forms.ModelChoiceField(
-        queryset=Author.objects.none(), required=False, label="Medically reviewed by"
-    )
-    reviewed_on = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Review date"
-    )
-
-    def __init__(self, *args, article, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reviewer"].queryset = Author.objects.exclude(pk=article.author_id)
-
-
-class ArticleImportForm(forms.Form):
-    text = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 16}),
-        max_length=MAX_IMPORT_BYTES,
-        label="Paste the article",
-        help_text="The plain-text layout: title, category, intro, sections, byline.",
-    )
-    file = forms.FileField(required=False, label="or upload a .txt file")
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean(self):
-        data = super().clean()
-        upload, text = data.get("file"), data.get("text")
-        if self.errors:
-            return data
-        if bool(upload) == bool(text and text.strip()):
-            raise ValidationError("Paste the article or upload a file (one of the two).")
-        if upload:
-            if upload.size > MAX_IMPORT_BYTES:
-                raise ValidationError(
-                    f"The file is too large: at most {MAX_IMPORT_BYTES // 1000} kB."
-                )
-            raw = upload.read()
-        else:
-            raw = text.encode()
-        try:
-            parsed = parse_article(raw)
-        except ArticleFileError as error:
-            raise ValidationError(f"Not an article in the expected layout: {error}") from None
-        if Article.objects.filter(slug=parsed.slug).exists():
-            raise ValidationError(
-                f'An article with the slug "{parsed.slug}" already exists; edit it instead.'
-            )
-        category_slug = make_slug(parsed.category, 100)
-        if not (
-            self.user.has_perm("articles.add_category")
-            or Category.objects.filter(slug=category_slug).exists()
-        ):
-            raise ValidationError(
-                f'There is no category "{parsed.category}"; ask an editor to add it.'
-            )
-        data["parsed"] = parsed
-        return data
-
-
-@admin.register(Article)
-class ArticleAdmin(OwnRowsAdminMixin, MarkdownLimitMixin, SimpleHistoryAdmin):
-    change_form_template = "admin/articles/article/change_form.html"
-    change_list_template = "admin/articles/article/change_list.html"
-    list_display = [
-        "title",
-        "status",
-        "category",
-        "author",
-        "updated_at",
-        "reviewed",
-        "view_on_site_link",
-    ]
-    list_filter = ["status", "category", "author", "sections__kind"]
-    list_select_related = ["category", "author", "reviewed_by"]
-    search_fields = ["title"]
-    prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["author", "category"]
-    date_hierarchy = "published_at"
-    inlines = [SectionInline, ReferenceInline, ChangeLogInline]
-    readonly_fields = ["status", "published_at", "reviewed_by", "last_reviewed", "review_state"]
-    history_list_display = ["status"]
-
-    # Rows --------------------------------------------------------------------------------
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).editable_by(request.user)
-
     def get_search_results(self, request, queryset, search_term):
-        queryset = queryset & Article.objects.editable_by(request.user)
+        queryset = queryset & Article.objects.open_to(request.user)
         return super().get_search_results(request, queryset, search_term)
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and (
-            obj is None or is_editor(request.user) or obj.author.user_id == request.user.pk
+            obj is None or may_open_article(request.user, obj)
         )
 
     def has_add_permission(self, request):
@@ -278,21 +189,17 @@ class ArticleAdmin(OwnRowsAdminMixin, MarkdownLimitMixin, SimpleHistoryAdmin):
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and (
-            obj is None or workflow.can_edit(request.user, obj)
+            obj is None or may_edit_article(request.user, obj)
         )
 
     def has_delete_permission(self, request, obj=None):
+        # An article readers have seen is taken offline with "Unpublish", never deleted.
         return super().has_delete_permission(request, obj) and (
-            obj is None or workflow.can_edit(request.user, obj)
+            obj is None
+            or (may_edit_article(request.user, obj) and not obj.published_versions.exists())
         )
 
     def has_view_history_permission(self, request, obj=None):
-        return is_editor(request.user)
-
-    def has_view_history_or_change_history_permission(self, request, obj=None):
-        return is_editor(request.user)
-
-    def has_change_history_permission(self, request, obj=None):
         return is_editor(request.user)
 
     def get_list_filter(self, request):
@@ -304,23 +211,24 @@ class ArticleAdmin(OwnRowsAdminMixin, MarkdownLimitMixin, SimpleHistoryAdmin):
         main = ["title", "slug", "category", "author", "intro", "conclusion"]
         if not is_editor(request.user):
             main.remove("author")
-        return [
+        fieldsets = [
             (None, {"fields": main}),
-            (
-                "Publication and review",
-                {
-                    "fields": [
-                        "status",
-                        "published_at",
-                        "reviewed_by",
-                        "last_reviewed",
-                        "review_state",
-                    ],
-                    "description": "Changed with the Workflow button above, never by hand.",
-                },
-            ),
             ("A-Z index and structured data", {"fields": ["condition"]}),
         ]
+        if obj is not None:
+            fieldsets.insert(
+                0,
+                (
+                    "What readers see",
+                    {
+                        "fields": ["state"],
+                        "description": "Saving changes the working copy only. Readers keep "
+                        "the published version until a reviewed revision is published from "
+                        "the Workflow page.",
+                    },
+                ),
+            )
+        return fieldsets
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in {"intro", "conclusion"}:
@@ -329,24 +237,21 @@ class ArticleAdmin(OwnRowsAdminMixin, MarkdownLimitMixin, SimpleHistoryAdmin):
 
     # Columns -----------------------------------------------------------------------------
 
-    @admin.display(description="Reviewed", ordering="last_reviewed")
-    def reviewed(self, article):
-        if not article.last_reviewed:
-            return "—"
-        return f"{article.last_reviewed:%Y-%m-%d} by {article.reviewed_by}"
+    @admin.display(description="State")
+    def state(self, article):
+        if article.pk is None:
+            return "New draft"
+        state = public_state(article)
+        if not state.detail:
+            return state.label
+        return format_html("{}<br><small>{}</small>", state.label, state.detail)
 
-    @admin.display(description="View on site")
-    def view_on_site_link(self, article):
-        label = "View on site" if article.is_public else "Preview"
-        return format_html('<a href="{}">{}</a>', article.get_absolute_url(), label)
-
-    @admin.display(description="Review of this version")
-    def review_state(self, article):
-        if article.pk is None or not article.reviewed_fingerprint:
-            return "Not reviewed yet."
-        if article.review_is_current:
-            return "Signed off: the current version was reviewed."
-        return "Changed since the last sign-off: needs a new review before publishing."
+    @admin.display(description="Page")
+    def view_link(self, article):
+        if getattr(article, "live_version_id", None):
+            return format_html('<a href="{}">View on site</a>', article.get_absolute_url())
+        preview = reverse("admin:articles_article_preview", args=[article.pk])
+        return format_html('<a href="{}">Preview</a>', preview)
 
     # Saving ------------------------------------------------------------------------------
 
@@ -358,12 +263,8 @@ class ArticleAdmin(OwnRowsAdminMixin, MarkdownLimitMixin, SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # The history record of this save says in words what changed, sections included.
-        message = construct_change_message(form, formsets, not change)
-        summary = LogEntry(change_message=json.dumps(message)).get_change_message()
-        record = form.instance.history.order_by("-history_date", "-history_id").first()
-        if record is not None and summary:
-            type(record).objects.filter(pk=record.pk).update(history_change_reason=summary)
+        # Every save of the working copy is a revision (none when nothing changed).
+        record_revision(form.instance, by=request.user)
 
     def save_formset(self, request, form, formset, change):
         # Swapping two positions would collide on the unique constraint mid-save: move the
@@ -382,7 +283,7 @@ class ArticleAdmin(OwnRowsAdminMixin, MarkdownLimitMixin, SimpleHistoryAdmin):
 
     def _preview_redirect(self, request, obj):
         if "_preview" in request.POST:
-            return HttpResponseRedirect(obj.get_absolute_url())
+            return HttpResponseRedirect(reverse("admin:articles_article_preview", args=[obj.pk]))
         return None
 
     def response_add(self, request, obj, post_url_continue=None):
@@ -393,22 +294,48 @@ class ArticleAdmin(OwnRowsAdminMixin, MarkdownLimitMixin, SimpleHistoryAdmin):
     def response_change(self, request, obj):
         return self._preview_redirect(request, obj) or super().response_change(request, obj)
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The note of a reviewer who sent the article back, until it is submitted again.
+        sent_back = None
+        if object_id:
+            article = self.get_object(request, object_id)
+            sent_back = Article.objects.filter(pk=article.pk).sent_back().first()
+        extra_context = {**(extra_context or {}), "sent_back": sent_back}
+        return super().change_view(request, object_id, form_url, extra_context)
+
     # Extra views -------------------------------------------------------------------------
 
     def get_urls(self):
+        view = self.admin_site.admin_view
         return [
-            path(
-                "import/",
-                self.admin_site.admin_view(self.import_view),
-                name="articles_article_import",
-            ),
+            path("import/", view(self.import_view), name="articles_article_import"),
             path(
                 "<path:object_id>/workflow/",
-                self.admin_site.admin_view(self.workflow_view),
+                view(self.workflow_view),
                 name="articles_article_workflow",
+            ),
+            path(
+                "<path:object_id>/preview/",
+                view(self.preview_view),
+                name="articles_article_preview",
+            ),
+            path(
+                "<path:object_id>/history/<int:number>/",
+                view(self.revision_view),
+                name="articles_article_revision",
             ),
             *super().get_urls(),
         ]
+
+    def _context(self, request, article, title, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "original": article,
+            "article": article,
+            **extra,
+        }
 
     def import_view(self, request):
         if not self.has_add_permission(request):
@@ -419,7 +346,7 @@ class ArticleAdmin(OwnRowsAdminMixin, MarkdownLimitMixin, SimpleHistoryAdmin):
             if form.is_valid():
                 author = None if is_editor(request.user) else request.user.author_profile
                 article = import_article(
-                    form.cleaned_data["parsed"], publish=False, author=author
+                    form.cleaned_data["parsed"], author=author, by=request.user
                 ).article
                 self.message_user(request, f'Imported "{article}" as a draft.', messages.SUCCESS)
                 return HttpResponseRedirect(
@@ -436,6 +363,15 @@ class ArticleAdmin(OwnRowsAdminMixin, MarkdownLimitMixin, SimpleHistoryAdmin):
         }
         return TemplateResponse(
             request, "admin/articles/article/import.html", context, status=status
+        )
+
+    def preview_view(self, request, object_id):
+        """The working copy exactly as readers would see it, published nowhere."""
+        article = self.get_object(request, object_id)
+        if not self.has_view_permission(request, article):
+            raise PermissionDenied
+        return TemplateResponse(
+            request, "articles/article_detail.html", preview_context(request, article)
         )
 
     def workflow_view(self, request, object_id):
@@ -458,17 +394,29 @@ class ArticleAdmin(OwnRowsAdminMixin, MarkdownLimitMixin, SimpleHistoryAdmin):
             status = 400
         else:
             form = WorkflowForm(article=article)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"Workflow: {article}",
-            "opts": self.model._meta,
-            "original": article,
-            "article": article,
-            "form": form,
-            "may_submit": workflow.can_submit(user, article),
-            "may_review": workflow.can_review(user),
-            "may_publish": is_editor(user),
-        }
+        state = public_state(article)
+        live = article.published_versions.live().select_related("revision").first()
+        sign_off = workflow.current_sign_off(article)
+        latest = latest_revision(article)
+        context = self._context(
+            request,
+            article,
+            f"Workflow: {article}",
+            form=form,
+            state=state,
+            live=live,
+            sign_off=sign_off,
+            sign_off_is_current=bool(sign_off and latest and sign_off.revision_id == latest.pk),
+            latest=latest,
+            changes=compare(live.revision.content if live else None, current_content(article)),
+            events=article.events.select_related("actor", "reviewer", "revision")[:20],
+            may_submit=may_submit(user, article),
+            may_review=may_review(user),
+            may_send_back=(may_review(user) or is_editor(user))
+            and article.status == Article.Status.IN_REVIEW,
+            may_publish=is_editor(user),
+            may_unpublish=is_editor(user) and bool(live or article.scheduled_for),
+        )
         return TemplateResponse(
             request, "admin/articles/article/workflow.html", context, status=status
         )
@@ -477,53 +425,114 @@ class ArticleAdmin(OwnRowsAdminMixin, MarkdownLimitMixin, SimpleHistoryAdmin):
         user, action = request.user, data["action"]
         if action == "submit":
             workflow.submit_for_review(article, by=user)
-            message = "Submitted for review."
+            message = "Submitted for review: the reviewers are told."
+        elif action == "send_back":
+            workflow.send_back(article, by=user, note=data["message"])
+            message = "Sent back to the author with your note."
         elif action == "sign_off":
             workflow.sign_off_review(
                 article, by=user, reviewer=data["reviewer"], reviewed_on=data["reviewed_on"]
             )
-            message = "Medical review signed off for the current version."
+            message = "Medical review signed off for the current revision."
         elif action == "publish":
             workflow.publish(article, by=user, note=data["note"])
-            message = "Published."
+            message = "Published: readers now see this version."
         elif action == "schedule":
-            workflow.schedule(article, by=user, at=data["publish_at"], note=data["note"])
-            message = f"Scheduled for {timezone.localtime(article.published_at):%Y-%m-%d %H:%M}."
+            version = workflow.schedule(article, by=user, at=data["publish_at"], note=data["note"])
+            message = f"Scheduled for {timezone.localtime(version.live_from):%Y-%m-%d %H:%M}."
         else:
             workflow.unpublish(article, by=user)
-            message = "Back to draft."
+            message = "Unpublished: readers no longer see the article."
         self.message_user(request, message, messages.SUCCESS)
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
+    def history_view(self, request, object_id, extra_context=None):
+        """Every revision of the working copy: who, when, what changed; editors only."""
+        article = self.get_object(request, object_id)
+        if not self.has_view_history_permission(request, article):
+            raise PermissionDenied
+        revisions = list(article.revisions.select_related("created_by").order_by("-number"))
+        published = {
+            version.revision_id: version
+            for version in article.published_versions.order_by("number")
+        }
+        signed = {
+            event.revision_id: event
+            for event in article.events.filter(action=ArticleEvent.Action.SIGNED_OFF)
+            .select_related("reviewer")
+            .order_by("created_at")
+        }
+        rows = [
+            {
+                "revision": revision,
+                "version": published.get(revision.pk),
+                "sign_off": signed.get(revision.pk),
+            }
+            for revision in revisions
+        ]
+        context = self._context(
+            request,
+            article,
+            f"History: {article}",
+            rows=rows,
+            events=article.events.select_related("actor", "reviewer", "revision"),
+            may_restore=is_editor(request.user) and may_edit_article(request.user, article),
+        )
+        return TemplateResponse(request, self.object_history_template, context)
+
+    def revision_view(self, request, object_id, number):
+        """One revision: what it changed from the one before, and a button to restore it."""
+        article = self.get_object(request, object_id)
+        if not self.has_view_history_permission(request, article):
+            raise PermissionDenied
+        revision = get_object_or_404(article.revisions.select_related("created_by"), number=number)
+        may_restore = is_editor(request.user) and may_edit_article(request.user, article)
         if request.method == "POST":
-            article = self.get_object(request, object_id)
-            if not self.has_change_history_permission(request, article):
+            if not may_restore:
                 raise PermissionDenied
-            get_object_or_404(article.history, history_id=version_id)
-            restore_version(article, version_id, by=request.user)
-            self.message_user(request, "The earlier version was restored.", messages.SUCCESS)
+            try:
+                restored = workflow.restore_revision(article, revision, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return HttpResponseRedirect(request.path)
+            self.message_user(
+                request,
+                f"Revision {revision.number} is the working copy again, as revision "
+                f"{restored.number}: readers see it once it is reviewed and published.",
+                messages.SUCCESS,
+            )
             return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        previous = article.revisions.filter(number__lt=number).order_by("-number").first()
+        context = self._context(
+            request,
+            article,
+            f"Revision {revision.number}: {article}",
+            revision=revision,
+            previous=previous,
+            changes=compare(previous.content if previous else None, revision.content),
+            may_restore=may_restore,
+        )
+        return TemplateResponse(request, "admin/articles/article/revision.html", context)
 
 
 @admin.register(ArticleDueForReview)
 class ArticleDueForReviewAdmin(admin.ModelAdmin):
-    """Editors' list of published articles past their review date, oldest review first."""
+    """Editors' list of live articles past their review date, oldest review first."""
 
-    list_display = ["title", "author", "reviewed_by", "last_reviewed", "next_review_due"]
+    list_display = ["title", "author", "reviewed_by", "reviewed_on", "next_review_due"]
     list_select_related = ["author", "reviewed_by"]
     list_display_links = None
     search_fields = ["title"]
 
     def get_queryset(self, request):
         return (
-            ArticleDueForReview.objects.due_for_review()
+            ArticleDueForReview.objects.live()
+            .due_for_review()
             .select_related("author", "reviewed_by")
-            .order_by(F("last_reviewed").asc(nulls_first=True), "published_at")
+            .order_by("reviewed_on", "live_from")
         )
 
     def get_ordering(self, request):
-        return [F("last_reviewed").asc(nulls_first=True), "published_at"]
+        return ["reviewed_on", "live_from"]
 
     def has_view_permission(self, request, obj=None):
         return is_editor(request.user)
@@ -541,5 +550,5 @@ class ArticleDueForReviewAdmin(admin.ModelAdmin):
         return False
 
     @admin.display(description="Next review due")
-    def next_review_due(self, article):
-        return article.next_review_due or "never reviewed"
+    def next_review_due(self, version):
+        return version.next_review_due

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
-from .models import Article, Category, SectionTerm
+from .models import Category, PublishedVersion, VersionTerm
 from .search import MAX_QUERY_LENGTH, search_articles
 from .terms import TERM_INDEXES
 
@@ -20,7 +20,7 @@ LETTERS = [*string.ascii_uppercase, OTHER_LETTER]
 
 
 class ArticleIndexView(ListView):
-    """Published articles A-Z by condition (or title), by letter and category, paginated."""
+    """Live articles A-Z by condition (or title), by letter and category, paginated."""
 
     template_name = "articles/article_index.html"
     paginate_by = settings.ARTICLES_PER_PAGE
@@ -33,7 +33,7 @@ class ArticleIndexView(ListView):
         if self.letter and self.letter not in LETTERS:
             raise Http404("The A-Z index has the letters A to Z and # only.")
 
-        self.in_scope = Article.objects.published().with_az_name()
+        self.in_scope = PublishedVersion.objects.live().with_az_name()
         if self.category:
             self.in_scope = self.in_scope.filter(category=self.category)
         articles = self.in_scope.select_related("category", "author")
@@ -58,7 +58,7 @@ class ArticleIndexView(ListView):
 
 
 class SearchView(ListView):
-    """Full-text search over published articles, title hits first, with highlighted snippets."""
+    """Full-text search over live articles, title hits first, with highlighted snippets."""
 
     template_name = "articles/search.html"
     paginate_by = settings.ARTICLES_PER_PAGE
@@ -92,16 +92,10 @@ class TermIndexView(TemplateView):
 
     def get_context_data(self, **kwargs):
         rows = (
-            SectionTerm.objects.published()
+            VersionTerm.objects.live()
             .of_kind(self.kind)
-            .order_by("slug", "section__article__title", "section__article__pk")
-            .values_list(
-                "slug",
-                "name",
-                "section__article__slug",
-                "section__article__title",
-                "section__article__condition",
-            )
+            .order_by("slug", "version__title", "version__pk")
+            .values_list("slug", "name", "version__slug", "version__title", "version__condition")
         )
         terms = []
         for slug, group in groupby(rows, key=lambda row: row[0]):

@@ -1,4 +1,4 @@
-"""RSS and Atom feeds of the latest published articles, site-wide and per author."""
+"""RSS and Atom feeds of the latest live articles, site-wide and per author."""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -8,8 +8,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from authors.models import Author
 
-from .models import Article
-from .structured_data import description
+from .models import PublishedVersion
 
 
 class LatestArticlesFeed(Feed):
@@ -21,22 +20,22 @@ class LatestArticlesFeed(Feed):
 
     def items(self):
         return (
-            Article.objects.published()
+            PublishedVersion.objects.live()
             .select_related("category", "author")
-            .latest()[: settings.FEED_ITEMS]
+            .newest_first()[: settings.FEED_ITEMS]
         )
 
     def item_title(self, item):
         return item.title
 
     def item_description(self, item):
-        return description(item)
+        return item.summary
 
     def item_pubdate(self, item):
-        return item.published_at
+        return item.first_published_at
 
     def item_updateddate(self, item):
-        return item.updated_at
+        return item.live_from
 
     def item_author_name(self, item):
         return item.author.display_name
@@ -51,7 +50,7 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
 
 
 class AuthorArticlesFeed(LatestArticlesFeed):
-    """One author's latest published articles (RSS)."""
+    """One author's latest live articles (RSS)."""
 
     def get_object(self, request, slug):
         return get_object_or_404(Author, slug=slug)
@@ -67,8 +66,8 @@ class AuthorArticlesFeed(LatestArticlesFeed):
 
     def items(self, obj):
         return (
-            Article.objects.published()
+            PublishedVersion.objects.live()
             .for_author(obj)
             .select_related("category", "author")
-            .latest()[: settings.FEED_ITEMS]
+            .newest_first()[: settings.FEED_ITEMS]
         )

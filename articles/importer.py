@@ -7,19 +7,20 @@ each possibly "Term: description"; an optional closing paragraph that begins "In
 affiliation ("Organisation, City, REGION" or "Organisation, REGION") and "Add a comment".
 
 ``parse_article`` only reads; ``import_article`` is the one write, used by the management
-command and the admin alike.
+command and the admin alike. It writes the working copy (a new draft, or a draft revision of a
+live article) and never publishes: that takes a medical sign-off (``articles.workflow``).
 """
 
 import re
 from dataclasses import asdict, dataclass, field
 
 from django.db import transaction
-from django.utils import timezone
 
 from authors.models import Affiliation, Author, AuthorAffiliation
 
 from .models import Article, Category, Section
 from .rendering import escape_markdown
+from .revisions import record_revision
 from .slugs import make_slug
 
 MAX_TITLE_LENGTH = Article._meta.get_field("title").max_length
@@ -288,11 +289,12 @@ class ImportResult:
 
 
 @transaction.atomic
-def import_article(parsed, *, publish=False, author=None):
-    """Create or update (by slug) the article with its sections, category, author and place.
+def import_article(parsed, *, author=None, by=None):
+    """Create or update (by slug) the working copy with its sections, category, author and place.
 
     ``author`` forces the byline's author (an author importing in the admin files under their
-    own name). Nothing is written when the parsed content matches what is stored.
+    own name); ``by`` is the user importing, recorded on the revision. Nothing is written when
+    the parsed content matches what is stored. Readers see none of it until it is published.
     """
     category, _ = Category.objects.get_or_create(
         slug=make_slug(parsed.category, 100), defaults={"name": parsed.category}
@@ -312,9 +314,6 @@ def import_article(parsed, *, publish=False, author=None):
         "intro": blocks_to_markdown(parsed.intro),
         "conclusion": blocks_to_markdown(parsed.conclusion),
     }
-    if publish and article.status != Article.Status.PUBLISHED:
-        fields["status"] = Article.Status.PUBLISHED
-        fields["published_at"] = article.published_at or timezone.now()
     changed = [name for name, value in fields.items() if getattr(article, name) != value]
     if changed:
         for name in changed:
@@ -330,7 +329,7 @@ def import_article(parsed, *, publish=False, author=None):
     if stored != wanted:
         article.sections.all().delete()
         anchors = set()
-        for position, heading, kind, body in wanted:
+        Section.objects.bulk_create(
             Section(
                 article=article,
                 position=position,
@@ -338,10 +337,15 @@ def import_article(parsed, *, publish=False, author=None):
                 anchor=unique_anchor(heading, anchors),
                 kind=kind,
                 body=body,
-            ).save()
+            )
+            for position, heading, kind, body in wanted
+        )
         if outcome == "unchanged":
             outcome = "updated"
             article.save(update_fields=["updated_at"])
+    if outcome != "unchanged":
+        summary = "Imported from a file" if outcome == "created" else ""
+        record_revision(article, by=by, summary=summary)
     return ImportResult(article=article, outcome=outcome)
 
 

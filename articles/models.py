@@ -1,30 +1,54 @@
+"""Articles as editors write them and as readers read them.
+
+An ``Article`` is the working copy: its text, sections and references change freely in the
+admin, and no reader ever sees them. Every change of the working copy is kept as an immutable
+``Revision``. Readers see only ``PublishedVersion`` rows: immutable renderings of a revision
+that a clinician signed off, made by ``articles.workflow.publish`` or ``schedule`` and by
+nothing else. ``ArticleEvent`` is the audit trail of the workflow (submitted, sent back, signed
+off, published, scheduled, unpublished, restored).
+"""
+
 import datetime
 import hashlib
-from operator import attrgetter
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Prefetch
 from django.db.models.functions import Coalesce, Left, NullIf, Upper
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
+from django.utils.text import normalize_newlines
 
-from .rendering import render_markdown
-from .search import update_search_index
-from .terms import TERM_INDEXES, save_section_terms
+from symptomdb.roles import is_editor
+
+from .terms import TERM_INDEXES
+
+
+def live_condition(prefix="", now=None):
+    """The one definition of "readers see it now", for versions reached through ``prefix``.
+
+    A version is live from ``live_from`` until ``live_until`` (open-ended when empty).
+    """
+    now = now or timezone.now()
+    return models.Q(**{f"{prefix}live_from__lte": now}) & (
+        models.Q(**{f"{prefix}live_until__isnull": True})
+        | models.Q(**{f"{prefix}live_until__gt": now})
+    )
 
 
 class CategoryQuerySet(models.QuerySet):
     def with_published_counts(self):
-        """Categories that have published articles, each with ``published_count``."""
-        published = models.Q(articles__in=Article.objects.published())
-        return self.annotate(published_count=models.Count("articles", filter=published)).filter(
-            published_count__gt=0
-        )
+        """Categories that have live articles, each with ``published_count``."""
+        live = live_condition("published_versions__")
+        return self.annotate(
+            published_count=models.Count("published_versions", filter=live)
+        ).filter(published_count__gt=0)
 
 
 class Category(models.Model):
@@ -47,113 +71,76 @@ class Category(models.Model):
         return reverse("articles:category", kwargs={"slug": self.slug})
 
 
+# The working copy ------------------------------------------------------------------------
+
+
 class ArticleQuerySet(models.QuerySet):
-    @staticmethod
-    def published_q():
-        """The condition of being public, shared by ``published`` and ``visible_to``."""
-        return models.Q(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
-
-    def published(self):
-        """Articles a reader may see: published, with a publication time that has come."""
-        return self.filter(self.published_q())
-
-    def visible_to(self, user):
-        """What ``user`` may open: everything for editors, their own drafts too for authors."""
-        if not (user.is_active and user.is_staff):
-            return self.published()
-        if is_editor(user):
-            return self.all()
-        if user.has_perm("articles.change_article"):
-            return self.filter(self.published_q() | models.Q(author__user=user))
-        return self.published()
-
-    def editable_by(self, user):
-        """The articles ``user`` may work on in the admin: all for editors, else their own."""
+    def open_to(self, user):
+        """The articles ``user`` may open in the admin: all for editors, else their own."""
         if is_editor(user):
             return self.all()
         return self.filter(author__user=user) if user.is_authenticated else self.none()
 
-    def due_for_review(self, today=None):
-        """Published articles whose next review date has come (never reviewed counts too)."""
-        today = today or timezone.localdate()
-        cutoff = add_months(today, -settings.REVIEW_INTERVAL_MONTHS)
-        return self.published().filter(
-            models.Q(last_reviewed__isnull=True) | models.Q(last_reviewed__lte=cutoff)
-        )
-
-    def with_review(self):
-        """The reviewer, the references and the change log, fetched in fixed queries."""
-        from authors.models import AuthorAffiliation
-
-        return self.select_related("reviewed_by").prefetch_related(
-            Prefetch(
-                "reviewed_by__affiliation_links",
-                queryset=AuthorAffiliation.objects.primary().select_related("affiliation"),
-                to_attr="primary_affiliation_links",
-            ),
-            Prefetch("references", queryset=Reference.objects.order_by("position")),
-            Prefetch("changes", queryset=ChangeLogEntry.objects.order_by("-date", "-pk")),
-        )
-
     def for_author(self, author):
         return self.filter(author=author)
 
-    def with_byline(self):
-        """Category, author and the author's primary affiliation, fetched in fixed queries."""
-        from authors.models import AuthorAffiliation
+    def awaiting_review(self):
+        """Working copies handed to the reviewers, oldest submission first."""
+        return self.filter(status=Article.Status.IN_REVIEW).order_by("updated_at", "pk")
 
-        return self.select_related("category", "author").prefetch_related(
-            Prefetch(
-                "author__affiliation_links",
-                queryset=AuthorAffiliation.objects.primary().select_related("affiliation"),
-                to_attr="primary_affiliation_links",
-            )
-        )
-
-    def with_sections(self):
-        return self.prefetch_related(
-            Prefetch("sections", queryset=Section.objects.order_by("position"))
-        )
-
-    def latest(self):
-        return self.order_by("-published_at", "-pk")
-
-    def with_az_name(self):
-        """Annotate ``az_name`` (the condition, else the title) and its initial ``az_letter``."""
-        return self.annotate(
-            az_name=Coalesce(NullIf("condition", models.Value("")), "title"),
-            az_letter=Upper(Left(Coalesce(NullIf("condition", models.Value("")), "title"), 1)),
-        )
-
-    def related_to(self, article, limit=5):
-        """Up to ``limit`` other articles sharing the most section terms, then the category."""
-        terms = SectionTerm.objects.filter(section__article=article).values("slug")
-        shared = (
-            SectionTerm.objects.filter(section__article=models.OuterRef("pk"), slug__in=terms)
-            .order_by()
-            .values("section__article")
-            .annotate(count=models.Count("slug", distinct=True))
-            .values("count")
+    def sent_back(self):
+        """Drafts whose last workflow step was "sent back", with ``sent_back_note``,
+        ``sent_back_by`` (a username, or None) and ``sent_back_at``."""
+        last = ArticleEvent.objects.filter(article=models.OuterRef("pk")).order_by(
+            "-created_at", "-pk"
         )
         return (
-            self.exclude(pk=article.pk)
+            self.filter(status=Article.Status.DRAFT)
             .annotate(
-                shared_terms=Coalesce(models.Subquery(shared), 0),
-                same_category=models.Case(
-                    models.When(category_id=article.category_id, then=1), default=0
-                ),
+                last_action=models.Subquery(last.values("action")[:1]),
+                sent_back_note=models.Subquery(last.values("note")[:1]),
+                sent_back_by=models.Subquery(last.values("actor__username")[:1]),
+                sent_back_at=models.Subquery(last.values("created_at")[:1]),
             )
-            .filter(models.Q(shared_terms__gt=0) | models.Q(same_category=1))
-            .select_related("category")
-            .order_by("-shared_terms", "-same_category", "-published_at", "pk")[:limit]
+            .filter(last_action=ArticleEvent.Action.SENT_BACK)
         )
+
+    def with_public_state(self):
+        """Annotate what readers see of each article and what is waiting, in one query.
+
+        ``live_version_id``, ``live_revision_id`` and ``live_since`` describe the version
+        readers see now; ``scheduled_for`` the next scheduled version's time;
+        ``latest_revision_id``, ``latest_revision_at`` and ``latest_revision_by`` the newest
+        revision of the working copy.
+        """
+        now = timezone.now()
+        live = PublishedVersion.objects.live(now).filter(article=models.OuterRef("pk"))
+        scheduled = (
+            PublishedVersion.objects.scheduled(now)
+            .filter(article=models.OuterRef("pk"))
+            .order_by("live_from")
+        )
+        latest = Revision.objects.filter(article=models.OuterRef("pk")).order_by("-number")
+        return self.annotate(
+            live_version_id=models.Subquery(live.values("pk")[:1]),
+            live_revision_id=models.Subquery(live.values("revision_id")[:1]),
+            live_since=models.Subquery(live.values("live_from")[:1]),
+            scheduled_for=models.Subquery(scheduled.values("live_from")[:1]),
+            latest_revision_id=models.Subquery(latest.values("pk")[:1]),
+            latest_revision_at=models.Subquery(latest.values("created_at")[:1]),
+            latest_revision_by=models.Subquery(latest.values("created_by__username")[:1]),
+        )
+
+
+class ArticleStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
 
 
 class Article(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        IN_REVIEW = "in_review", "In review"
-        PUBLISHED = "published", "Published"
+    """The working copy of an article: what authors and editors edit. Readers never see it."""
+
+    Status = ArticleStatus
 
     title = models.CharField(
         max_length=200,
@@ -164,34 +151,8 @@ class Article(models.Model):
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="articles")
     author = models.ForeignKey("authors.Author", on_delete=models.PROTECT, related_name="articles")
     intro = models.TextField(help_text="The opening paragraphs, in Markdown.")
-    intro_html = models.TextField(editable=False, default="")
     conclusion = models.TextField(
         blank=True, help_text='The closing paragraph ("In conclusion, ..."), in Markdown.'
-    )
-    conclusion_html = models.TextField(editable=False, default="")
-    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
-    published_at = models.DateTimeField(
-        null=True, blank=True, help_text="Readers see the article from this time on."
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_reviewed = models.DateField(
-        null=True, blank=True, help_text="When a clinician last checked the content."
-    )
-    reviewed_by = models.ForeignKey(
-        "authors.Author",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="reviewed_articles",
-        verbose_name="medically reviewed by",
-        help_text="The clinician who signed off the content; never the article's own author.",
-    )
-    reviewed_fingerprint = models.CharField(
-        max_length=64,
-        blank=True,
-        editable=False,
-        help_text="The content fingerprint the reviewer signed off; publishing needs a match.",
     )
     condition = models.CharField(
         max_length=120,
@@ -199,134 +160,100 @@ class Article(models.Model):
         help_text='The condition the article is about, e.g. "Heterotopic calcifications". '
         "The A-Z index and structured data use it; when empty they use the title.",
     )
-    # The search index (articles/search.py): plain text of intro, sections and conclusion, and
-    # on PostgreSQL a weighted tsvector; both refreshed whenever the article or a section is saved.
-    search_text = models.TextField(editable=False, default="")
-    search_vector = SearchVectorField(null=True, editable=False)
+    status = models.CharField(
+        max_length=20,
+        choices=ArticleStatus,
+        default=ArticleStatus.DRAFT,
+        help_text="Draft: being written. In review: handed to the reviewers, read-only for "
+        "its author. Readers see only published versions, whatever the status.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(
-        excluded_fields=[
-            "intro_html",
-            "conclusion_html",
-            "updated_at",
-            "search_text",
-            "search_vector",
-        ],
-        history_change_reason_field=models.TextField(null=True),
-    )
 
     class Meta:
-        ordering = ["-published_at", "title"]
+        ordering = ["title"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["draft", "in_review", "published"]),
-                name="article_status_valid",
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
-                name="article_published_has_date",
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(reviewed_by=models.F("author")),
-                name="article_reviewer_is_not_author",
+                condition=models.Q(status__in=ArticleStatus.values), name="article_status_valid"
             ),
         ]
         permissions = [
             ("publish_article", "Can publish, unpublish and schedule articles"),
             ("review_article", "Can record a medical review sign-off"),
         ]
-        indexes = [models.Index(fields=["status", "-published_at"], name="article_status_pub_idx")]
 
     def __str__(self):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.intro_html = render_markdown(self.intro, citations=True)
-        self.conclusion_html = render_markdown(self.conclusion, citations=True)
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            update_search_index(self.pk)
+        # Browsers send textarea line breaks as CRLF: store LF, so an untouched text compares
+        # equal to the revision before it.
+        self.intro = normalize_newlines(self.intro)
+        self.conclusion = normalize_newlines(self.conclusion)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
+        """The public address; it answers once a version is live (renamed ones redirect)."""
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
-    def clean(self):
-        if self.reviewed_by_id and self.reviewed_by_id == self.author_id:
-            raise ValidationError(
-                {"reviewed_by": "The medical reviewer must be someone other than the author."}
-            )
+    def content(self):
+        """Everything a reviewer signs off, as plain data: text, sections and references.
 
-    @property
-    def index_name(self):
-        """The name the A-Z index sorts and files the article under."""
-        return self.condition or self.title
-
-    @property
-    def is_public(self):
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
-
-    @property
-    def next_review_due(self):
-        """The date of the next medical review, ``REVIEW_INTERVAL_MONTHS`` after the last."""
-        if self.last_reviewed is None:
-            return None
-        return add_months(self.last_reviewed, settings.REVIEW_INTERVAL_MONTHS)
-
-    def content_fingerprint(self):
-        """A hash of everything a reviewer signs off: text, sections and references."""
-        digest = hashlib.sha256()
-        parts = [self.title, self.intro, self.conclusion]
-        # .all() uses the article page's prefetched rows; sorting here keeps the order stable.
-        by_position = attrgetter("position")
-        for section in sorted(self.sections.all(), key=by_position):
-            parts += [str(section.position), section.heading, section.kind, section.body]
-        for reference in sorted(self.references.all(), key=by_position):
-            parts += [str(reference.position), reference.text, reference.url]
-            parts += [reference.doi, reference.pubmed_id]
-        for part in parts:
-            digest.update(part.encode())
-            digest.update(b"\x00")
-        return digest.hexdigest()
-
-    @property
-    def review_is_current(self):
-        """Whether the sign-off on record covers the content as it is now."""
-        return bool(self.reviewed_fingerprint) and (
-            self.reviewed_fingerprint == self.content_fingerprint()
-        )
-
-    @property
-    def review_is_stale(self):
-        """Signed off once, but the text has changed since: readers are told so."""
-        return bool(self.reviewed_fingerprint) and not self.review_is_current
+        Uses the rows prefetched by ``Article.objects.with_content()`` when present.
+        """
+        return {
+            "title": self.title,
+            "slug": self.slug,
+            "category_id": self.category_id,
+            "author_id": self.author_id,
+            "condition": self.condition,
+            "intro": self.intro,
+            "conclusion": self.conclusion,
+            "sections": [
+                {
+                    "position": section.position,
+                    "heading": section.heading,
+                    "anchor": section.anchor,
+                    "kind": section.kind,
+                    "body": section.body,
+                }
+                for section in sorted(self.sections.all(), key=lambda s: s.position)
+            ],
+            "references": [
+                {
+                    "position": reference.position,
+                    "text": reference.text,
+                    "url": reference.url,
+                    "doi": reference.doi,
+                    "pubmed_id": reference.pubmed_id,
+                    "accessed": reference.accessed.isoformat() if reference.accessed else "",
+                }
+                for reference in sorted(self.references.all(), key=lambda r: r.position)
+            ],
+        }
 
 
-class ArticleDueForReview(Article):
-    """Published articles past their review date, for the editors' admin list."""
+def fingerprint(content):
+    """A hash of a revision's content: equal content, equal fingerprint."""
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
-    class Meta:
-        proxy = True
-        verbose_name = "article due for review"
-        verbose_name_plural = "articles due for review"
+
+class SectionKind(models.TextChoices):
+    OVERVIEW = "overview", "Overview"
+    CAUSES = "causes", "Causes"
+    SYMPTOMS = "symptoms", "Symptoms"
+    DIAGNOSIS = "diagnosis", "Diagnosis"
+    TREATMENT = "treatment", "Treatment"
+    PREVENTION = "prevention", "Prevention"
+    COMPLICATIONS = "complications", "Complications"
+    OTHER = "other", "Other"
 
 
 class Section(models.Model):
-    class Kind(models.TextChoices):
-        OVERVIEW = "overview", "Overview"
-        CAUSES = "causes", "Causes"
-        SYMPTOMS = "symptoms", "Symptoms"
-        DIAGNOSIS = "diagnosis", "Diagnosis"
-        TREATMENT = "treatment", "Treatment"
-        PREVENTION = "prevention", "Prevention"
-        COMPLICATIONS = "complications", "Complications"
-        OTHER = "other", "Other"
+    Kind = SectionKind
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveIntegerField(help_text="Order on the page, from 1.")
@@ -336,17 +263,14 @@ class Section(models.Model):
     )
     kind = models.CharField(
         max_length=20,
-        choices=Kind,
-        default=Kind.OTHER,
+        choices=SectionKind,
+        default=SectionKind.OTHER,
         help_text="What the section is about; search and structured data use it.",
     )
     body = models.TextField(
         blank=True,
         help_text='Markdown. A list item with a bold lead term reads "- **Term:** description".',
     )
-    body_html = models.TextField(editable=False, default="")
-
-    history = HistoricalRecords(excluded_fields=["body_html"])
 
     class Meta:
         ordering = ["article", "position"]
@@ -358,19 +282,7 @@ class Section(models.Model):
                 fields=["article", "anchor"], name="section_anchor_unique_per_article"
             ),
             models.CheckConstraint(
-                condition=models.Q(
-                    kind__in=[
-                        "overview",
-                        "causes",
-                        "symptoms",
-                        "diagnosis",
-                        "treatment",
-                        "prevention",
-                        "complications",
-                        "other",
-                    ]
-                ),
-                name="section_kind_valid",
+                condition=models.Q(kind__in=SectionKind.values), name="section_kind_valid"
             ),
         ]
 
@@ -378,80 +290,8 @@ class Section(models.Model):
         return self.heading
 
     def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body, citations=True)
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            save_section_terms(self)
-            update_search_index(self.article_id)
-
-    def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#{self.anchor}"
-
-    def delete(self, *args, **kwargs):
-        with transaction.atomic():
-            result = super().delete(*args, **kwargs)
-            update_search_index(self.article_id)
-        return result
-
-
-class SectionTermQuerySet(models.QuerySet):
-    def published(self):
-        """Terms of sections whose article readers may see."""
-        return self.filter(section__article__in=Article.objects.published())
-
-    def of_kind(self, kind):
-        return self.filter(section__kind=kind)
-
-
-class SectionTerm(models.Model):
-    """One list item's term in a section ("Joint stiffness"), derived when the section is saved.
-
-    The symptom index, related articles and structured data read these rows, so that no page
-    parses Markdown per request.
-    """
-
-    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="terms")
-    position = models.PositiveIntegerField(help_text="Order in the section, from 1.")
-    name = models.CharField(
-        max_length=200, help_text='The bold lead term or the whole item, e.g. "Joint stiffness".'
-    )
-    slug = models.SlugField(max_length=200, help_text="Groups the same term across articles.")
-
-    objects = SectionTermQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["section", "position"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["section", "position"], name="section_term_position_unique"
-            )
-        ]
-        indexes = [models.Index(fields=["slug"], name="section_term_slug_idx")]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        """The term's entry in its kind's index, when the kind has one."""
-        index = TERM_INDEXES.get(self.section.kind)
-        return f"{reverse(index[0])}#{self.slug}" if index else ""
-
-
-def is_editor(user):
-    """Editors review, publish and see every article; the permission says who they are."""
-    return user.is_active and user.has_perm("articles.publish_article")
-
-
-def add_months(day, months):
-    """``day`` moved by ``months`` calendar months, clamped to the end of shorter months."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for last_day in (31, 30, 29, 28):
-        try:
-            return datetime.date(year, month, min(day.day, last_day))
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover
+        self.body = normalize_newlines(self.body)  # see Article.save
+        super().save(*args, **kwargs)
 
 
 def validate_web_url(value):
@@ -490,8 +330,6 @@ class Reference(models.Model):
     )
     accessed = models.DateField(null=True, blank=True, help_text="When the link was last read.")
 
-    history = HistoricalRecords()
-
     class Meta:
         ordering = ["article", "position"]
         constraints = [
@@ -522,22 +360,483 @@ class Reference(models.Model):
         return f"https://pubmed.ncbi.nlm.nih.gov/{self.pubmed_id}/" if self.pubmed_id else ""
 
 
-class ChangeLogEntry(models.Model):
-    """One line of an article's public "What changed" log, written when it is published."""
+# Revisions and the workflow's audit trail --------------------------------------------------
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="changes")
-    date = models.DateField(default=timezone.localdate)
-    note = models.CharField(
-        max_length=200, help_text='One line for readers, e.g. "Updated the dosage advice".'
+
+class ImmutableRowError(Exception):
+    """Revisions and published versions are written once and never changed."""
+
+
+class Revision(models.Model):
+    """The working copy's content at one save: immutable, numbered from 1 per article."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    content = models.JSONField(help_text="Title, text, sections and references as saved.")
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the content.")
+    summary = models.CharField(
+        max_length=500, help_text='What changed since the previous revision, e.g. "Changed intro".'
     )
+    created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty for a command (an import) or once the account is deleted.",
     )
 
     class Meta:
-        ordering = ["article", "-date", "-pk"]
-        verbose_name = "change log entry"
-        verbose_name_plural = "change log entries"
+        ordering = ["article", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "number"], name="revision_number_unique_per_article"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1), name="revision_number_from_1"
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.date}: {self.note}"
+        return f"Revision {self.number} of {self.article}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableRowError("A revision is never changed; record a new one.")
+        super().save(*args, **kwargs)
+
+    @property
+    def author_label(self):
+        return self.created_by.get_username() if self.created_by else "an import or command"
+
+
+class EventAction(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted for review"
+    SENT_BACK = "sent_back", "Sent back to the author"
+    SIGNED_OFF = "signed_off", "Medical review signed off"
+    PUBLISHED = "published", "Published"
+    SCHEDULED = "scheduled", "Scheduled"
+    UNPUBLISHED = "unpublished", "Unpublished"
+    RESTORED = "restored", "Restored an earlier revision"
+
+
+class ArticleEvent(models.Model):
+    """One workflow step on an article: who, what, when, on which revision, and why."""
+
+    Action = EventAction
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=20, choices=EventAction)
+    revision = models.ForeignKey(
+        Revision, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty for a command or once the account is deleted.",
+    )
+    note = models.TextField(blank=True)
+    reviewer = models.ForeignKey(
+        "authors.Author",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="For a sign-off: the clinician who reviewed the revision.",
+    )
+    reviewed_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["article", "-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(action__in=EventAction.values), name="article_event_action_valid"
+            ),
+            # A sign-off names the clinician, the date and the exact revision; nothing else does.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(action=EventAction.SIGNED_OFF)
+                    & models.Q(reviewer__isnull=False)
+                    & models.Q(reviewed_on__isnull=False)
+                    & models.Q(revision__isnull=False)
+                )
+                | (
+                    ~models.Q(action=EventAction.SIGNED_OFF)
+                    & models.Q(reviewer__isnull=True)
+                    & models.Q(reviewed_on__isnull=True)
+                ),
+                name="article_event_sign_off_complete",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(action=EventAction.SENT_BACK) | ~models.Q(note=""),
+                name="article_event_sent_back_has_note",
+            ),
+        ]
+        indexes = [models.Index(fields=["article", "action", "-created_at"], name="event_idx")]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.article}"
+
+    @property
+    def actor_label(self):
+        return self.actor.get_username() if self.actor else "a command"
+
+
+# What readers see ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageTerm:
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class PageSection:
+    """A section as published: heading, anchor, kind, rendered body and list terms."""
+
+    position: int
+    heading: str
+    anchor: str
+    kind: str
+    body_html: str
+    terms: tuple[PageTerm, ...] = field(default_factory=tuple)
+
+    @property
+    def term_index_url(self):
+        index = TERM_INDEXES.get(self.kind)
+        return reverse(index[0]) if index else ""
+
+
+@dataclass(frozen=True)
+class PageChange:
+    date: datetime.date
+    note: str
+
+
+class PublishedVersionQuerySet(models.QuerySet):
+    def live(self, now=None):
+        """The versions readers see at ``now``: at most one per article."""
+        return self.filter(live_condition(now=now))
+
+    def scheduled(self, now=None):
+        """Versions waiting for their publication time (cancelled ones excluded)."""
+        now = now or timezone.now()
+        return self.filter(live_from__gt=now).filter(
+            models.Q(live_until__isnull=True) | models.Q(live_until__gt=models.F("live_from"))
+        )
+
+    def ever_live(self, now=None):
+        """Versions that readers saw at some time up to ``now``."""
+        now = now or timezone.now()
+        return self.filter(live_from__lte=now).filter(
+            models.Q(live_until__isnull=True) | models.Q(live_until__gt=models.F("live_from"))
+        )
+
+    def for_author(self, author):
+        return self.filter(author=author)
+
+    def with_byline(self):
+        """Category, author and the author's primary affiliation, in fixed queries."""
+        from authors.models import AuthorAffiliation
+
+        return self.select_related("category", "author").prefetch_related(
+            Prefetch(
+                "author__affiliation_links",
+                queryset=AuthorAffiliation.objects.primary().select_related("affiliation"),
+                to_attr="primary_affiliation_links",
+            )
+        )
+
+    def with_review(self):
+        """The medical reviewer and their primary affiliation, in fixed queries."""
+        from authors.models import AuthorAffiliation
+
+        return self.select_related("reviewed_by").prefetch_related(
+            Prefetch(
+                "reviewed_by__affiliation_links",
+                queryset=AuthorAffiliation.objects.primary().select_related("affiliation"),
+                to_attr="primary_affiliation_links",
+            )
+        )
+
+    def newest_first(self):
+        """Newest first publication first: the order of "Latest articles" and the feeds."""
+        return self.order_by("-first_published_at", "-pk")
+
+    def with_az_name(self):
+        """Annotate ``az_name`` (the condition, else the title) and its initial ``az_letter``."""
+        name = Coalesce(NullIf("condition", models.Value("")), "title")
+        return self.annotate(az_name=name, az_letter=Upper(Left(name, 1)))
+
+    def due_for_review(self, today=None):
+        """Versions whose next medical review date has come."""
+        today = today or timezone.localdate()
+        cutoff = add_months(today, -settings.REVIEW_INTERVAL_MONTHS)
+        return self.filter(reviewed_on__lte=cutoff)
+
+    def related_to(self, version, limit=5):
+        """Up to ``limit`` other versions sharing the most list terms, then the category."""
+        slugs = {term.slug for section in version.page_sections for term in section.terms}
+        shared = (
+            VersionTerm.objects.filter(version=models.OuterRef("pk"), slug__in=slugs)
+            .order_by()
+            .values("version")
+            .annotate(count=models.Count("slug", distinct=True))
+            .values("count")
+        )
+        return (
+            self.exclude(article_id=version.article_id)
+            .annotate(
+                shared_terms=Coalesce(models.Subquery(shared), 0),
+                same_category=models.Case(
+                    models.When(category_id=version.category_id, then=1), default=0
+                ),
+            )
+            .filter(models.Q(shared_terms__gt=0) | models.Q(same_category=1))
+            .select_related("category")
+            .order_by("-shared_terms", "-same_category", "-first_published_at", "pk")[:limit]
+        )
+
+
+class PublishedVersion(models.Model):
+    """An immutable published version of an article: exactly the text a clinician signed off.
+
+    Written only by ``articles.workflow`` (publish, schedule) and rendered once then. Readers see
+    the version whose ``live_from`` has come and whose ``live_until`` has not; publishing a newer
+    version or unpublishing sets ``live_until`` on the old one, and nothing else ever changes.
+    The sign-off is part of the row and cannot be empty: no reviewer, no version.
+    """
+
+    # PROTECT: an article readers have seen is unpublished, never deleted.
+    article = models.ForeignKey(
+        Article, on_delete=models.PROTECT, related_name="published_versions"
+    )
+    number = models.PositiveIntegerField(help_text="1 for the first published version, and so on.")
+    revision = models.ForeignKey(
+        Revision,
+        on_delete=models.PROTECT,
+        related_name="published_versions",
+        help_text="The revision the reviewer signed off, published as it was.",
+    )
+    sign_off = models.ForeignKey(
+        ArticleEvent,
+        on_delete=models.PROTECT,
+        related_name="published_versions",
+        help_text="The sign-off of that revision.",
+    )
+    reviewed_by = models.ForeignKey(
+        "authors.Author",
+        on_delete=models.PROTECT,
+        related_name="reviewed_versions",
+        verbose_name="medically reviewed by",
+    )
+    reviewed_on = models.DateField("last reviewed")
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="published_versions"
+    )
+    author = models.ForeignKey(
+        "authors.Author", on_delete=models.PROTECT, related_name="published_versions"
+    )
+    condition = models.CharField(max_length=120, blank=True)
+    summary = models.TextField(help_text="The intro as plain text, cut short: cards and meta tags.")
+    intro_html = models.TextField()
+    conclusion_html = models.TextField(blank=True)
+    sections = models.JSONField(help_text="Headings, anchors, kinds, rendered bodies and terms.")
+    references = models.JSONField(default=list, blank=True)
+    changes = models.JSONField(
+        default=list, blank=True, help_text='The "What changed" log up to this version.'
+    )
+
+    change_note = models.CharField(
+        max_length=200, help_text='One line for readers: "What changed".'
+    )
+    first_published_at = models.DateTimeField(help_text="When the article first went live.")
+    live_from = models.DateTimeField(help_text="Readers see this version from this time on.")
+    live_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set when a newer version replaces this one or the article is unpublished.",
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    # Search (articles/search.py): the plain text, and on PostgreSQL a weighted tsvector.
+    search_text = models.TextField(default="")
+    search_vector = SearchVectorField(null=True)
+
+    objects = PublishedVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "-number"]
+        verbose_name = "published version"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "number"], name="version_number_unique_per_article"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(reviewed_by=models.F("author")),
+                name="version_reviewer_is_not_author",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(live_until__isnull=True)
+                | models.Q(live_until__gte=models.F("live_from")),
+                name="version_live_until_after_live_from",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(change_note=""), name="version_has_change_note"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["live_from", "live_until"], name="version_live_idx"),
+            models.Index(fields=["slug"], name="version_slug_idx"),
+            models.Index(fields=["-first_published_at"], name="version_newest_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} (version {self.number})"
+
+    def save(self, *args, **kwargs):
+        # Only ``articles.workflow`` ends a version's time (``live_until``), by an UPDATE.
+        if not self._state.adding:
+            raise ImmutableRowError("A published version is never changed; publish a new one.")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @cached_property
+    def page_sections(self):
+        return [
+            PageSection(
+                position=data["position"],
+                heading=data["heading"],
+                anchor=data["anchor"],
+                kind=data["kind"],
+                body_html=data["body_html"],
+                terms=tuple(PageTerm(term["name"], term["slug"]) for term in data["terms"]),
+            )
+            for data in self.sections
+        ]
+
+    @cached_property
+    def page_references(self):
+        return [
+            Reference(
+                position=data["position"],
+                text=data["text"],
+                url=data["url"],
+                doi=data["doi"],
+                pubmed_id=data["pubmed_id"],
+                accessed=datetime.date.fromisoformat(data["accessed"])
+                if data["accessed"]
+                else None,
+            )
+            for data in self.references
+        ]
+
+    @cached_property
+    def page_changes(self):
+        return [
+            PageChange(datetime.date.fromisoformat(data["date"]), data["note"])
+            for data in self.changes
+        ]
+
+    @property
+    def index_name(self):
+        """The name the A-Z index sorts and files the article under."""
+        return self.condition or self.title
+
+    @property
+    def is_live(self):
+        now = timezone.now()
+        return (
+            self.live_from is not None
+            and self.live_from <= now
+            and (self.live_until is None or self.live_until > now)
+        )
+
+    @property
+    def next_review_due(self):
+        """The date of the next medical review, ``REVIEW_INTERVAL_MONTHS`` after the last."""
+        return add_months(self.reviewed_on, settings.REVIEW_INTERVAL_MONTHS)
+
+    @property
+    def is_due_for_review(self):
+        return self.next_review_due <= timezone.localdate()
+
+    @property
+    def updated_later(self):
+        """Whether this version went live on a later day than the article first did."""
+        return timezone.localdate(self.live_from) != timezone.localdate(self.first_published_at)
+
+
+class ArticleDueForReview(PublishedVersion):
+    """Live versions past their review date, for the editors' admin list."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "article due for review"
+        verbose_name_plural = "articles due for review"
+
+
+class VersionTermQuerySet(models.QuerySet):
+    def live(self, now=None):
+        """Terms of the versions readers see now."""
+        return self.filter(version__in=PublishedVersion.objects.live(now))
+
+    def of_kind(self, kind):
+        return self.filter(kind=kind)
+
+
+class VersionTerm(models.Model):
+    """One list item's term ("Joint stiffness") in a published version's section of one kind.
+
+    The term indexes and related articles query these rows; the page itself reads the terms
+    from the version's ``sections``.
+    """
+
+    version = models.ForeignKey(PublishedVersion, on_delete=models.CASCADE, related_name="terms")
+    kind = models.CharField(max_length=20, choices=SectionKind)
+    position = models.PositiveIntegerField(help_text="Order in the version, from 1.")
+    name = models.CharField(max_length=200, help_text='e.g. "Joint stiffness".')
+    slug = models.SlugField(max_length=200, help_text="Groups the same term across articles.")
+
+    objects = VersionTermQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "kind", "slug"], name="version_term_unique_per_kind"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=SectionKind.values), name="version_term_kind_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "slug"], name="version_term_kind_slug_idx")]
+
+    def __str__(self):
+        return self.name
+
+
+def add_months(day, months):
+    """``day`` moved by ``months`` calendar months, clamped to the end of shorter months."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last_day in (31, 30, 29, 28):
+        try:
+            return datetime.date(year, month, min(day.day, last_day))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover

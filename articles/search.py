@@ -1,9 +1,9 @@
-"""Full-text search over published articles: titles, intros, sections and conclusions.
+"""Full-text search over live published versions: titles, intros, sections and conclusions.
 
-Each article keeps a search index of its own row, refreshed by ``update_search_index`` whenever
-the article or one of its sections is saved (``Article.save``, ``Section.save``): ``search_text``,
-the plain text of intro, sections and conclusion, and on PostgreSQL ``search_vector``, a
-weighted tsvector (title and condition A, intro B, sections C, conclusion D) with a GIN index.
+Each published version is indexed once, when it is published (``articles.versions``):
+``search_text``, the plain text of intro, sections and conclusion, and on PostgreSQL
+``search_vector``, a weighted tsvector (title and condition A, intro B, sections C, conclusion D)
+with a GIN index. Editing a working copy never touches the index.
 
 ``search_articles`` is the one search: PostgreSQL's full-text search with ranking and
 ``ts_headline`` snippets there, a word-by-word substring match elsewhere (SQLite), with the same
@@ -26,6 +26,8 @@ from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
+
+from .models import PublishedVersion
 
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 10
@@ -58,29 +60,29 @@ def plain_text(rendered_html):
     return " ".join(pieces)
 
 
-def update_search_index(article_id):
-    """Recompute the article's ``search_text`` (and ``search_vector`` on PostgreSQL)."""
-    from .models import Article, Section
-
-    row = Article.objects.filter(pk=article_id).values("intro_html", "conclusion_html").first()
-    if row is None:
-        return
+def search_parts(version):
+    """The searchable text of a version: (intro, sections, conclusion), each plain text."""
     sections = " ".join(
-        f"{heading}. {plain_text(body_html)}"
-        for heading, body_html in Section.objects.filter(article_id=article_id)
-        .order_by("position")
-        .values_list("heading", "body_html")
+        f"{section.heading}. {plain_text(section.body_html)}" for section in version.page_sections
     )
-    intro, conclusion = plain_text(row["intro_html"]), plain_text(row["conclusion_html"])
-    fields = {"search_text": " ".join(part for part in (intro, sections, conclusion) if part)}
-    if uses_postgres():
-        fields["search_vector"] = (
-            SearchVector("title", "condition", weight="A", config=config())
-            + SearchVector(Value(intro), weight="B", config=config())
-            + SearchVector(Value(sections), weight="C", config=config())
-            + SearchVector(Value(conclusion), weight="D", config=config())
-        )
-    Article.objects.filter(pk=article_id).update(**fields)
+    return plain_text(version.intro_html), sections, plain_text(version.conclusion_html)
+
+
+def search_text(version):
+    return " ".join(part for part in search_parts(version) if part)
+
+
+def index_version(version):
+    """On PostgreSQL, fill the saved version's weighted ``search_vector`` (one UPDATE)."""
+    if not uses_postgres():
+        return
+    intro, sections, conclusion = search_parts(version)
+    type(version).objects.filter(pk=version.pk).update(
+        search_vector=SearchVector("title", "condition", weight="A", config=config())
+        + SearchVector(Value(intro), weight="B", config=config())
+        + SearchVector(Value(sections), weight="C", config=config())
+        + SearchVector(Value(conclusion), weight="D", config=config())
+    )
 
 
 def query_words(query):
@@ -117,10 +119,8 @@ class SearchResults:
 
 
 def search_articles(query, articles=None):
-    """Published articles matching ``query``, title hits first, then by relevance."""
-    from .models import Article
-
-    articles = Article.objects.published() if articles is None else articles
+    """Live versions matching ``query``, title hits first, then by relevance."""
+    articles = PublishedVersion.objects.live() if articles is None else articles
     words = query_words(query)
     if not words:
         return SearchResults(articles.none(), query)
@@ -153,7 +153,7 @@ def search_articles(query, articles=None):
                     fragment_delimiter=" … ",
                 ),
             )
-            .order_by("-title_hit", "-rank", "-published_at", "pk")
+            .order_by("-title_hit", "-rank", "-first_published_at", "pk")
         )
     else:
         matches_all = Q()
@@ -162,14 +162,14 @@ def search_articles(query, articles=None):
             in_name = Q(title__icontains=word) | Q(condition__icontains=word)
             matches_all &= in_name | Q(search_text__icontains=word)
             in_title &= in_name
-        in_intro = Q(*(Q(intro__icontains=word) for word in words))
+        in_intro = Q(*(Q(summary__icontains=word) for word in words))
         results = (
             articles.filter(matches_all)
             .annotate(
                 title_hit=Case(When(in_title, then=Value(1)), default=Value(0)),
                 intro_hit=Case(When(in_intro, then=Value(1)), default=Value(0)),
             )
-            .order_by("-title_hit", "-intro_hit", "-published_at", "pk")
+            .order_by("-title_hit", "-intro_hit", "-first_published_at", "pk")
         )
     return SearchResults(results, query)
 

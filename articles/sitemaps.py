@@ -1,11 +1,11 @@
-"""``/sitemap.xml``: published articles, the categories and authors that have them, with lastmod."""
+"""``/sitemap.xml``: live articles, the categories and authors that have them, with lastmod."""
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, Q
+from django.db.models import Max
 
 from authors.models import Author
 
-from .models import Article, Category
+from .models import Category, PublishedVersion, live_condition
 
 
 class ArticleSitemap(Sitemap):
@@ -13,14 +13,10 @@ class ArticleSitemap(Sitemap):
     priority = 0.8
 
     def items(self):
-        return Article.objects.published().only("slug", "updated_at").order_by("pk")
+        return PublishedVersion.objects.live().only("slug", "live_from").order_by("pk")
 
     def lastmod(self, item):
-        return item.updated_at
-
-
-def _published(prefix):
-    return Q(**{f"{prefix}__in": Article.objects.published()})
+        return item.live_from
 
 
 class CategorySitemap(Sitemap):
@@ -30,7 +26,11 @@ class CategorySitemap(Sitemap):
     def items(self):
         return (
             Category.objects.with_published_counts()
-            .annotate(last_change=Max("articles__updated_at", filter=_published("articles")))
+            .annotate(
+                last_change=Max(
+                    "published_versions__live_from", filter=live_condition("published_versions__")
+                )
+            )
             .order_by("pk")
         )
 
@@ -45,7 +45,9 @@ class AuthorSitemap(Sitemap):
     def items(self):
         return (
             Author.objects.annotate(
-                last_change=Max("articles__updated_at", filter=_published("articles"))
+                last_change=Max(
+                    "published_versions__live_from", filter=live_condition("published_versions__")
+                )
             )
             .filter(last_change__isnull=False)
             .order_by("pk")

@@ -1,9 +1,9 @@
 """schema.org JSON-LD for an article page: a ``MedicalWebPage`` about a ``MedicalCondition``.
 
-The condition's causes, symptoms, treatments, tests, prevention and risk factors come from the
-article's section kinds and their list items' stored terms (``SectionTerm``), so building the
-data costs no query beyond the prefetched sections and terms. The JSON is escaped like Django's
-``json_script``, so no article text can close the script element.
+Built from the published version on the page: the condition's causes, symptoms, treatments,
+tests, prevention and risk factors come from its section kinds and the list terms stored with
+it, so building the data costs no query. The JSON is escaped like Django's ``json_script``, so
+no article text can close the script element.
 """
 
 import json
@@ -12,8 +12,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-
-from .search import plain_text
 
 # Section kind -> MedicalCondition property, with the schema.org type of each entry.
 CONDITION_PROPERTIES = {
@@ -24,18 +22,8 @@ CONDITION_PROPERTIES = {
     "prevention": ("primaryPrevention", "MedicalTherapy"),
 }
 RISK_FACTOR_WORDS = ("risk factor",)
-DESCRIPTION_LENGTH = 300
-
 # The characters json_script escapes, so that "</script>" or "<!--" in text stays data.
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
-
-
-def description(article, length=DESCRIPTION_LENGTH):
-    """The intro as plain text, cut at a word boundary: the meta and JSON-LD description."""
-    text = plain_text(article.intro_html)
-    if len(text) <= length:
-        return text
-    return text[: length - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def person(author, request):
@@ -68,8 +56,8 @@ def person(author, request):
 
 def medical_condition(article):
     condition = {"@type": "MedicalCondition", "name": article.index_name}
-    for section in article.sections.all():
-        names = [term.name for term in section.terms.all()]
+    for section in article.page_sections:
+        names = [term.name for term in section.terms]
         if not names:
             continue
         if section.kind == "causes" and any(
@@ -105,7 +93,7 @@ def breadcrumb_list(article, request):
 
 
 def article_structured_data(article, request):
-    """The JSON-LD graph of an article page as Python data."""
+    """The JSON-LD graph of an article page (``article``: a published version) as Python data."""
     url = request.build_absolute_uri(article.get_absolute_url())
     page = {
         "@type": "MedicalWebPage",
@@ -113,19 +101,19 @@ def article_structured_data(article, request):
         "url": url,
         "name": article.title,
         "headline": article.title,
-        "description": description(article),
+        "description": article.summary,
         "inLanguage": "en",
         "author": person(article.author, request),
         "about": medical_condition(article),
         "isPartOf": {"@type": "WebSite", "name": "Symptom Database"},
     }
-    if article.published_at:
-        page["datePublished"] = article.published_at.isoformat()
-    if article.updated_at:
-        page["dateModified"] = article.updated_at.isoformat()
-    if article.last_reviewed:
-        page["lastReviewed"] = article.last_reviewed.isoformat()
-    if article.reviewed_by:
+    if article.first_published_at:
+        page["datePublished"] = article.first_published_at.isoformat()
+    if article.live_from:
+        page["dateModified"] = article.live_from.isoformat()
+    if article.reviewed_on:
+        page["lastReviewed"] = article.reviewed_on.isoformat()
+    if article.reviewed_by_id:
         page["reviewedBy"] = person(article.reviewed_by, request)
     return {"@context": "https://schema.org", "@graph": [page, breadcrumb_list(article, request)]}
 

@@ -1,9 +1,9 @@
 """The terms of a section's list items ("Joint stiffness", "Physical therapy").
 
 A list item's term is its bold lead term ("- **Physical therapy:** gentle stretching ...") or,
-when it has none, the whole item ("- Joint stiffness"). Terms are derived once when a section
-is saved and stored as ``SectionTerm`` rows; the symptom index, related articles and the
-structured data read those rows.
+when it has none, the whole item ("- Joint stiffness"). Terms are derived once, when a version
+is published (``articles.versions``): the page and its structured data read them from the
+version, the term indexes and related articles from its ``VersionTerm`` rows.
 """
 
 from markdown_it import MarkdownIt
@@ -64,17 +64,3 @@ def extract_terms(markdown):
                 seen.add(slug)
                 terms.append(term)
     return terms
-
-
-def save_section_terms(section):
-    """Replace the stored terms of ``section`` with those of its current body."""
-    SectionTerm = section.terms.model
-    names = extract_terms(section.body)
-    stored = list(section.terms.order_by("position").values_list("name", flat=True))
-    if stored == names:
-        return
-    section.terms.all().delete()
-    SectionTerm.objects.bulk_create(
-        SectionTerm(section=section, position=position, name=name, slug=make_slug(name))
-        for position, name in enumerate(names, start=1)
-    )

@@ -1,21 +1,23 @@
 from django.conf import settings
-from django.shortcuts import get_object_or_404
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView
 
-from authors.ratings import current_score, reader_for
+from authors.ratings import rating_context
 from comments.section import ArticleCommentsMixin
 
-from .models import Article, Category
-from .structured_data import article_structured_data, breadcrumb_items, description
+from .models import Article, Category, PublishedVersion
+from .structured_data import article_structured_data, breadcrumb_items
 
 
 class PublishedArticlesMixin:
-    """Lists of published articles with their bylines, newest first, paginated."""
+    """Lists of live articles with their bylines, newest first, paginated."""
 
     paginate_by = settings.ARTICLES_PER_PAGE
 
     def get_queryset(self):
-        return Article.objects.published().with_byline().latest()
+        return PublishedVersion.objects.live().with_byline().newest_first()
 
 
 class HomeView(PublishedArticlesMixin, ListView):
@@ -38,26 +40,52 @@ class CategoryView(PublishedArticlesMixin, ListView):
         return super().get_context_data(category=self.category, **kwargs)
 
 
+def article_page_context(request, version):
+    """What the article page shows besides the version itself (also used by the preview)."""
+    return {
+        **rating_context(request, version.author),
+        "breadcrumbs": breadcrumb_items(version, request),
+        "meta_description": version.summary,
+        "structured_data": article_structured_data(version, request),
+    }
+
+
 class ArticleDetailView(ArticleCommentsMixin, DetailView):
+    """The live published version of an article; every reader, editors included, sees this."""
+
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+
     def get_queryset(self):
-        # Editors may preview drafts: the same page, with a wider queryset and a banner.
-        return (
-            Article.objects.visible_to(self.request.user)
-            .with_byline()
-            .with_sections()
-            .with_review()
-            .prefetch_related("sections__terms")
+        return PublishedVersion.objects.live().with_byline().with_review()
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            moved = self.renamed_version()
+            if moved is None:
+                raise
+            return redirect(moved, permanent=True)
+
+    def renamed_version(self):
+        """The live version of an article that was published, or is edited, under this slug."""
+        slug = self.kwargs["slug"]
+        article = (
+            Article.objects.filter(Q(slug=slug) | Q(published_versions__slug=slug))
+            .values_list("pk", flat=True)
+            .first()
         )
+        if article is None:
+            return None
+        return PublishedVersion.objects.live().filter(article_id=article).first()
 
     def get_context_data(self, **kwargs):
-        article = self.object
+        version = self.object
         return super().get_context_data(
-            reader_score=current_score(reader_for(self.request), article.author),
-            related_articles=Article.objects.published().related_to(
-                article, limit=settings.RELATED_ARTICLES
+            related_articles=PublishedVersion.objects.live().related_to(
+                version, limit=settings.RELATED_ARTICLES
             ),
-            breadcrumbs=breadcrumb_items(article, self.request),
-            meta_description=description(article),
-            structured_data=article_structured_data(article, self.request),
+            **article_page_context(self.request, version),
             **kwargs,
         )

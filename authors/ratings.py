@@ -16,6 +16,8 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
+from symptomdb.roles import is_user_of, may_rate
+
 from .models import STARS, Author, Rating, RatingVoid
 
 READER_COOKIE_SALT = "authors.reader"
@@ -25,6 +27,15 @@ class RatingLimitReached(Exception):
     """Too many new ratings of this author from one network address today."""
 
     message = "Too many ratings of this author from your network today. Please try tomorrow."
+
+
+def rating_refusal(user, author):
+    """Why ``user`` may not rate ``author`` (a sentence for them), or "" when they may."""
+    if may_rate(user, author):
+        return ""
+    if is_user_of(user, author):
+        return "You cannot rate your own profile."
+    return "Staff accounts do not rate authors: ratings are readers' opinions."
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,15 @@ def remember_reader(response, reader):
         httponly=True,
         samesite="Lax",
     )
+
+
+def rating_context(request, author):
+    """What the rating form of ``author`` needs for this reader: their score, or why not."""
+    refusal = rating_refusal(request.user, author)
+    return {
+        "rating_refusal": refusal,
+        "reader_score": None if refusal else current_score(reader_for(request), author),
+    }
 
 
 def current_score(reader, author):

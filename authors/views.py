@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_protect
 from django.views.generic import ListView
 
-from articles.models import Article
+from articles.models import PublishedVersion
 from symptomdb.addresses import request_address_hash
 
 from .forms import RatingForm
@@ -16,9 +16,10 @@ from .models import Author
 from .ratings import (
     RatingLimitReached,
     Reader,
-    current_score,
     new_reader_token,
     rate_author,
+    rating_context,
+    rating_refusal,
     reader_for,
     remember_reader,
 )
@@ -60,14 +61,15 @@ class AuthorDetailView(ListView):
             slug=self.kwargs["slug"],
         )
         return (
-            Article.objects.published().for_author(self.author).select_related("category").latest()
+            PublishedVersion.objects.live()
+            .for_author(self.author)
+            .select_related("category")
+            .newest_first()
         )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            author=self.author,
-            reader_score=current_score(reader_for(self.request), self.author),
-            **kwargs,
+            author=self.author, **rating_context(self.request, self.author), **kwargs
         )
 
 
@@ -103,6 +105,8 @@ def rate(request, slug):
         response = _refused(request, author, "Rate an author with the form on their page.", 405)
         response["Allow"] = "POST"
         return response
+    if refusal := rating_refusal(request.user, author):
+        return _refused(request, author, refusal, 403)
     form = RatingForm(request.POST)
     if not form.is_valid():
         return _refused(request, author, form.errors["score"][0], 400)

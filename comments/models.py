@@ -46,14 +46,15 @@ class CommentSettings(models.Model):
         return f"Comments {state} on {self.article}"
 
 
-def comments_open(article):
-    """Whether readers may comment on ``article`` now: public, not closed, not too old."""
-    if not article.is_public:
+def comments_open(version):
+    """Whether readers may comment now on the article that ``version`` (a published version)
+    shows: live, not closed by an editor, not past ``COMMENTS_CLOSE_AFTER_DAYS``."""
+    if not version.is_live:
         return False
     days = settings.COMMENTS_CLOSE_AFTER_DAYS
-    if days and article.published_at < timezone.now() - timedelta(days=days):
+    if days and version.first_published_at < timezone.now() - timedelta(days=days):
         return False
-    return not CommentSettings.objects.filter(pk=article.pk, comments_open=False).exists()
+    return not CommentSettings.objects.filter(pk=version.article_id, comments_open=False).exists()
 
 
 class CommentQuerySet(models.QuerySet):

@@ -1,16 +1,13 @@
 """Emails about comments, sent after the comment is committed; a failure is logged, not raised."""
 
-import logging
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.mail import send_mail
 from django.urls import reverse
 
-from .models import Comment
+from symptomdb.emails import absolute, send
 
-logger = logging.getLogger(__name__)
+from .models import Comment
 
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
 
@@ -27,10 +24,6 @@ def email_from_unsubscribe_token(token):
         return None
 
 
-def absolute(path):
-    return settings.COMMENTS_SITE_URL.rstrip("/") + path
-
-
 def unsubscribe_url(email):
     return absolute(reverse("comments:unsubscribe", kwargs={"token": unsubscribe_token(email)}))
 
@@ -43,13 +36,7 @@ def moderator_emails():
 
 
 def _send(subject, message, recipients, *, comment_id):
-    if not recipients:
-        return
-    try:
-        send_mail(subject, message, None, recipients)
-    except Exception:
-        # The comment is already saved; a broken mail server must not lose it or fail the page.
-        logger.exception("Could not send %r about comment %s", subject, comment_id)
+    send(subject, message, recipients, about=f"comment {comment_id}")
 
 
 def notify_moderators(comment_id):

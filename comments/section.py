@@ -15,20 +15,24 @@ JUST_POSTED_SESSION_KEY = "comments_just_posted"
 OWN_COMMENTS_KEPT = 20
 
 
-def comment_section(request, article, *, form=None):
-    """Everything the comment block under an article shows, in a fixed number of queries."""
-    is_open = comments_open(article)
-    threads = article.comments.approved().threads().with_author_profiles().with_approved_replies()
+def comment_section(request, version, *, form=None):
+    """Everything the comment block under an article shows, in a fixed number of queries.
+
+    ``version`` is the published version on the page; comments belong to its article.
+    """
+    is_open = comments_open(version)
+    comments = Comment.objects.for_article(version.article_id)
+    threads = comments.approved().threads().with_author_profiles().with_approved_replies()
     page = Paginator(threads, settings.COMMENTS_PER_PAGE).get_page(request.GET.get("comments"))
     for comment in page:
-        comment.badge = comment.badge_for(article)
+        comment.badge = comment.badge_for(version)
         for reply in comment.approved_replies:
-            reply.badge = reply.badge_for(article)
+            reply.badge = reply.badge_for(version)
 
     own_ids = request.session.get(OWN_COMMENTS_SESSION_KEY)
     own_pending = (
         list(
-            article.comments.filter(
+            comments.filter(
                 pk__in=own_ids, status__in=[Comment.Status.PENDING, Comment.Status.SPAM]
             )
         )
@@ -43,10 +47,10 @@ def comment_section(request, article, *, form=None):
             initial = {"name": user.get_full_name() or user.get_username(), "email": user.email}
         reply_pk = request.GET.get("reply_to", "")
         if reply_pk.isdigit():
-            replying_to = article.comments.approved().filter(pk=reply_pk).first()
+            replying_to = comments.approved().filter(pk=reply_pk).first()
             if replying_to is not None:
                 initial["parent"] = replying_to.pk
-        form = CommentForm(article=article, initial=initial)
+        form = CommentForm(article=version.article_id, initial=initial)
     elif form is not None:
         replying_to = form.parent_comment
     return {

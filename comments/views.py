@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from articles.models import Article
+from articles.models import PublishedVersion
 from articles.views import ArticleDetailView
 from symptomdb.addresses import request_address_hash
 
@@ -31,18 +31,18 @@ def refused(request, article, message, status):
 def post(request, slug):
     """Post a comment on an article, then redirect back to it (or show the form's errors)."""
     article = get_object_or_404(
-        Article.objects.published().with_byline().with_sections(), slug=slug
+        PublishedVersion.objects.live().select_related("article"), slug=slug
     )
     if not comments_open(article):
         return refused(request, article, "Comments are closed on this article.", 403)
-    form = CommentForm(request.POST, article=article)
+    form = CommentForm(request.POST, article=article.article_id)
     if not form.is_valid():
         return article_page_with_errors(request, article, form)
 
     data = form.cleaned_data
     try:
         comment = post_comment(
-            article,
+            article.article,
             name=data["name"],
             email=data["email"],
             body=data["body"],

@@ -62,7 +62,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
-    "simple_history",
     "articles",
     "authors",
     "comments",
@@ -77,7 +76,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "symptomdb.urls"
@@ -192,7 +190,8 @@ if EMAIL_BACKEND_NAME.endswith("smtp.EmailBackend"):
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "comments@localhost")
 URLIZE_ASSUME_HTTPS = True
-COMMENTS_SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")
+# The public address of the site, for links in emails.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 COMMENTS_MODERATORS_GROUP = "Moderators"
 COMMENTS_PER_PAGE = 50
 COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("DJANGO_COMMENTS_CLOSE_AFTER_DAYS", "0"))  # 0: never

@@ -1,11 +1,10 @@
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 
-from articles.importer import import_article, parse_article
-from articles.models import Article, Category, Section
+from articles.models import Category
 from authors.models import Affiliation, Author, AuthorAffiliation
+from tests import factories
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "articles" / "demo"
 SEED_FILE = DEMO_DIR / "heterotopic-calcifications.txt"
@@ -39,8 +38,8 @@ def seed_bytes():
 
 @pytest.fixture
 def seed_article(db, seed_bytes):
-    """The seed article, imported and published."""
-    return import_article(parse_article(seed_bytes), publish=True).article
+    """The seed article's working copy, imported and published through the workflow."""
+    return factories.import_seed(seed_bytes)
 
 
 @pytest.fixture
@@ -60,30 +59,35 @@ def category(db):
 
 @pytest.fixture
 def make_article(db, author, category):
-    """Build an article with ``sections`` sections of one paragraph and one two-item list."""
+    """An article with ``sections`` sections of one paragraph and one two-item list.
+
+    ``extra_sections`` appends (heading, Markdown body, kind) sections. Published through the
+    workflow unless ``published=False`` (a draft); ``live_from`` in the past publishes as of
+    then, in the future schedules it; ``reviewer`` and ``reviewed_on`` describe the sign-off.
+    """
     counter = iter(range(1, 10_000))
 
-    def make(*, sections=3, status=Article.Status.PUBLISHED, title=None, **fields):
-        number = next(counter)
-        if status == Article.Status.PUBLISHED:
-            fields.setdefault("published_at", timezone.now())
-        article = Article.objects.create(
-            title=title or f"What is condition {number}?",
-            slug=f"condition-{number}",
-            category=fields.pop("category", category),
+    def make(
+        *,
+        sections=3,
+        extra_sections=(),
+        published=True,
+        live_from=None,
+        reviewer=None,
+        reviewed_on=None,
+        **fields,
+    ):
+        article = factories.article_with_sections(
             author=fields.pop("author", author),
-            intro=f"Intro of condition {number}.",
-            status=status,
+            category=fields.pop("category", category),
+            number=next(counter),
+            sections=sections,
             **fields,
         )
-        for position in range(1, sections + 1):
-            Section.objects.create(
-                article=article,
-                position=position,
-                heading=f"Heading {position}",
-                anchor=f"heading-{position}",
-                body=f"Paragraph {position}.\n\n- **Term {position}:** first\n- second",
-            )
+        for heading, body, kind in extra_sections:
+            factories.add_section(article, heading, body, kind)
+        if published:
+            factories.publish(article, reviewer=reviewer, reviewed_on=reviewed_on, at=live_from)
         return article
 
     return make

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from articles.models import Article, Section
+from articles.models import Article, PublishedVersion, Section
 from authors.models import Author
 
 pytestmark = pytest.mark.django_db
@@ -14,25 +14,25 @@ pytestmark = pytest.mark.django_db
 
 def snapshot():
     return (
-        list(Article.objects.values_list("pk", "slug", "status", "published_at", "updated_at")),
+        list(Article.objects.values_list("pk", "slug", "status", "updated_at")),
         list(Section.objects.values_list("pk", "body")),
         list(Author.objects.values_list("pk", "slug")),
+        list(PublishedVersion.objects.values_list("pk", "live_from", "live_until")),
     )
 
 
-def test_demo_content_publishes_the_seed_and_other_articles_once(client):
+def test_demo_content_loads_working_copies_once_and_publishes_nothing(client):
     call_command("load_demo_content")
     first = snapshot()
     call_command("load_demo_content")
     assert snapshot() == first
 
-    published = Article.objects.published()
-    assert published.count() >= 4
-    assert published.filter(author__name="Haroon Rashid").count() == 1
+    assert Article.objects.count() >= 4
+    assert Article.objects.filter(author__name="Haroon Rashid").count() == 1
     assert Author.objects.count() >= 4
-    home = client.get("/").content.decode()
-    for article in published:
-        assert article.title.replace("'", "&#x27;") in home
+    # Nothing reaches readers without a medical sign-off.
+    assert not PublishedVersion.objects.exists()
+    assert "No articles have been published yet." in client.get("/").content.decode()
 
 
 def test_demo_accounts_are_created_once_with_printed_passwords(client, capsys):
@@ -57,25 +57,37 @@ def test_demo_accounts_are_created_once_with_printed_passwords(client, capsys):
     assert users.count() == 3
 
 
-def test_demo_reviews_are_signed_off_by_another_author_once(client):
-    """The demo articles show who reviewed them and when the next review is due."""
+def test_demo_articles_are_published_through_the_medical_review_once(client, capsys):
+    """The demo loader signs off and publishes with the workflow, and says so."""
     call_command("load_demo_content")
     call_command("create_demo_accounts")
+    capsys.readouterr()
     call_command("load_demo_reviews")
-    reviewed = list(Article.objects.published().select_related("reviewed_by"))
-    assert reviewed
-    for article in reviewed:
-        assert article.reviewed_by is not None
-        assert article.reviewed_by_id != article.author_id
-        assert article.review_is_current
-    seed = Article.objects.get(author__name="Haroon Rashid")
+    out = capsys.readouterr().out
+    assert "medically reviewed by" in out
+    assert "published by editor" in out
+    live = list(PublishedVersion.objects.live().select_related("reviewed_by"))
+    assert len(live) == Article.objects.count()
+    for version in live:
+        assert version.reviewed_by_id != version.author_id
+        assert version.published_by.username == "editor"
+        assert version.change_note == "First publication of the demo article"
+        assert list(version.article.events.order_by("pk").values_list("action", flat=True)) == [
+            "submitted",
+            "signed_off",
+            "published",
+        ]
+    seed = PublishedVersion.objects.get(author__name="Haroon Rashid")
     page = client.get(seed.get_absolute_url()).content.decode()
     assert f'Medically reviewed by <a href="{seed.reviewed_by.get_absolute_url()}">' in page
     assert "Next review due" in page
+    home = client.get("/").content.decode()
+    for version in live:
+        assert version.title.replace("'", "&#x27;") in home
 
-    before = list(Article.objects.values_list("pk", "reviewed_by", "last_reviewed"))
+    before = snapshot()
     call_command("load_demo_reviews")
-    assert list(Article.objects.values_list("pk", "reviewed_by", "last_reviewed")) == before
+    assert snapshot() == before
 
 
 def test_demo_reviews_need_the_demo_editor(db):

@@ -1,34 +1,18 @@
 """Article fixtures: editorial roles (an author with an account, a second author, an editor, a
-moderator) and discovery helpers (query counting, sections added to an article)."""
+staff account without a role) and their articles."""
 
 import pytest
-from django.contrib.auth.models import Group
-from django.test import Client
 
 from articles import workflow
-from articles.models import Article, Section
 from authors.models import Author
-from tests import queries
-
-
-def staff_user(django_user_model, username, group=None):
-    # No password: tests sign in with force_login, and hashing one is slow.
-    user = django_user_model.objects.create_user(username, is_staff=True)
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-def client_for(user, **kwargs):
-    client = Client(**kwargs)
-    client.force_login(user)
-    return client
+from tests import factories, queries
+from tests.factories import signed_in_client, staff_user
 
 
 @pytest.fixture
-def author_user(django_user_model, author):
+def author_user(author):
     """The account of ``author`` (Ada Byline), in the Authors group."""
-    user = staff_user(django_user_model, "ada", "Authors")
+    user = staff_user("ada", "Authors", email="ada@example.org")
     author.user = user
     author.save()
     return user
@@ -40,8 +24,8 @@ def other_author(db):
 
 
 @pytest.fixture
-def other_author_user(django_user_model, other_author):
-    user = staff_user(django_user_model, "otto", "Authors")
+def other_author_user(other_author):
+    user = staff_user("otto", "Authors")
     other_author.user = user
     other_author.save()
     return user
@@ -50,57 +34,65 @@ def other_author_user(django_user_model, other_author):
 @pytest.fixture
 def reviewer(db):
     """A clinician who reviews other authors' articles."""
-    return Author.objects.create(name="Rita Reviewer", slug="rita-reviewer", credentials="MD")
+    return Author.objects.get_or_create(
+        slug="rita-reviewer", defaults={"name": "Rita Reviewer", "credentials": "MD"}
+    )[0]
 
 
 @pytest.fixture
-def editor_user(django_user_model):
-    return staff_user(django_user_model, "edna", "Editors")
+def editor_user(db):
+    return staff_user("edna", "Editors", email="edna@example.org")
 
 
 @pytest.fixture
-def moderator_user(django_user_model):
+def roleless_staff_user(db):
     """Staff without any article or author permission."""
-    return staff_user(django_user_model, "mo")
+    return staff_user("mo")
 
 
 @pytest.fixture
 def author_client(author_user):
-    return client_for(author_user)
+    return signed_in_client(author_user)
 
 
 @pytest.fixture
 def other_author_client(other_author_user):
-    return client_for(other_author_user)
+    return signed_in_client(other_author_user)
 
 
 @pytest.fixture
 def editor_client(editor_user):
-    return client_for(editor_user)
+    return signed_in_client(editor_user)
 
 
 @pytest.fixture
-def moderator_client(moderator_user):
-    return client_for(moderator_user)
+def roleless_staff_client(roleless_staff_user):
+    return signed_in_client(roleless_staff_user)
 
 
 @pytest.fixture
 def own_draft(make_article, author_user):
-    return make_article(status=Article.Status.DRAFT, title="Ada own draft?")
+    return make_article(published=False, title="Ada own draft?")
 
 
 @pytest.fixture
 def others_draft(make_article, other_author, other_author_user):
-    return make_article(
-        status=Article.Status.DRAFT, title="Otto secret draft?", author=other_author
-    )
+    return make_article(published=False, title="Otto secret draft?", author=other_author)
 
 
 @pytest.fixture
 def reviewed_article(own_draft, editor_user, reviewer):
     """Ada's draft, submitted and signed off by the reviewer: ready to publish."""
     workflow.submit_for_review(own_draft, by=editor_user)
-    return workflow.sign_off_review(own_draft, by=editor_user, reviewer=reviewer)
+    workflow.sign_off_review(own_draft, by=editor_user, reviewer=reviewer)
+    return own_draft
+
+
+@pytest.fixture
+def live_article(reviewed_article, editor_user):
+    """Ada's article, published: readers see version 1."""
+    workflow.publish(reviewed_article, by=editor_user, note="First version")
+    return reviewed_article
 
 
 @pytest.fixture
@@ -111,22 +103,10 @@ def count_queries(client):
 
 @pytest.fixture
 def add_section(db):
-    """Append a section with ``body`` (Markdown) and ``kind`` to an article."""
-
-    def add(article, heading, body, kind=Section.Kind.OTHER):
-        position = article.sections.count() + 1
-        return Section.objects.create(
-            article=article,
-            position=position,
-            heading=heading,
-            anchor=f"section-{position}",
-            kind=kind,
-            body=body,
-        )
-
-    return add
+    """Append a section with ``body`` (Markdown) and ``kind`` to an article's working copy."""
+    return factories.add_section
 
 
 @pytest.fixture
 def draft(make_article):
-    return make_article(status=Article.Status.DRAFT, title="What is a hidden draft condition?")
+    return make_article(published=False, title="What is a hidden draft condition?")

@@ -33,6 +33,8 @@ def test_editor_opens_every_editorial_page(editor_client, editor_user, reviewed_
     urls = [
         *pages_for(reviewed_article),
         reverse("admin:articles_article_history", args=[reviewed_article.pk]),
+        reverse("admin:articles_article_revision", args=[reviewed_article.pk, 2]),
+        reverse("admin:articles_article_preview", args=[reviewed_article.pk]),
         reverse("admin:articles_articledueforreview_changelist"),
         reverse("admin:authors_author_change", args=[reviewed_article.author_id]),
     ]
@@ -40,13 +42,17 @@ def test_editor_opens_every_editorial_page(editor_client, editor_user, reviewed_
         response = editor_client.get(url)
         assert response.status_code == 200, url
     change = editor_client.get(urls[2]).content.decode()
-    assert "Workflow: Published" in change
-    assert "First version" in change  # the change log inline
+    assert "What readers see" in change
+    assert "Live" in change
     assert "js/admin-section-order.js" in change
     workflow_page = editor_client.get(urls[3]).content.decode()
     assert "Publish now" in workflow_page
-    assert "Rita Reviewer" in workflow_page
-    assert "Submit for review" not in workflow_page
+    assert "Unpublish" in workflow_page
+    assert "reviewed by Rita Reviewer, MD" in workflow_page
+    assert "No changes." in workflow_page  # the working copy is what readers see
+    history = editor_client.get(urls[7]).content.decode()
+    assert "Signed off: Rita Reviewer, MD" in history
+    assert "Published as version 1" in history
 
 
 def test_author_opens_their_pages_and_sees_only_their_actions(author_client, own_draft):
@@ -58,7 +64,7 @@ def test_author_opens_their_pages_and_sees_only_their_actions(author_client, own
     assert "Sign off" not in workflow_page
     index = author_client.get(reverse("admin:index")).content.decode()
     assert "Articles due for review" not in index
-    assert "Change log entries" not in index
+    assert "Awaiting your review" not in index
 
 
 def test_demo_accounts_join_their_groups(db):

@@ -9,52 +9,9 @@ from articles import workflow
 from articles.models import Article, Section
 from authors.models import Author
 
+from .helpers import ADD, CHANGELIST, article_post_data, change_url, preview_url
+
 pytestmark = pytest.mark.django_db
-
-CHANGELIST = reverse("admin:articles_article_changelist")
-ADD = reverse("admin:articles_article_add")
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
-
-
-def article_post_data(article=None, **overrides):
-    """A complete admin change form for ``article`` (or a new one), sections included."""
-    sections = list(article.sections.order_by("position")) if article else []
-    data = {
-        "title": article.title if article else "What is a new condition?",
-        "slug": article.slug if article else "new-condition",
-        "category": article.category_id if article else "",
-        "author": article.author_id if article else "",
-        "intro": article.intro if article else "An intro.",
-        "conclusion": "",
-        "sections-TOTAL_FORMS": str(len(sections)),
-        "sections-INITIAL_FORMS": str(len(sections)),
-        "sections-MIN_NUM_FORMS": "0",
-        "sections-MAX_NUM_FORMS": "1000",
-        "references-TOTAL_FORMS": "0",
-        "references-INITIAL_FORMS": "0",
-        "references-MIN_NUM_FORMS": "0",
-        "references-MAX_NUM_FORMS": "1000",
-        "changes-TOTAL_FORMS": "0",
-        "changes-INITIAL_FORMS": "0",
-        "changes-MIN_NUM_FORMS": "0",
-        "changes-MAX_NUM_FORMS": "1000",
-    }
-    for index, section in enumerate(sections):
-        prefix = f"sections-{index}-"
-        data |= {
-            prefix + "id": section.pk,
-            prefix + "article": article.pk,
-            prefix + "position": section.position,
-            prefix + "heading": section.heading,
-            prefix + "anchor": section.anchor,
-            prefix + "kind": section.kind,
-            prefix + "body": section.body,
-        }
-    data.update(overrides)
-    return data
 
 
 def test_author_list_shows_only_their_own_articles(author_client, own_draft, others_draft):
@@ -97,7 +54,23 @@ def test_author_edits_their_own_draft_and_its_sections(author_client, own_draft)
     assert response.status_code == 302, response.content.decode()[:2000]
     own_draft.refresh_from_db()
     assert own_draft.title == "Ada edited draft?"
-    assert own_draft.sections.get(position=1).body_html == "<p>New <strong>body</strong>.</p>"
+    assert own_draft.sections.get(position=1).body == "New **body**."
+    revision = own_draft.revisions.order_by("-number").first()
+    assert (revision.number, revision.created_by.username) == (2, "ada")
+    preview = author_client.get(preview_url(own_draft)).content.decode()
+    assert "<p>New <strong>body</strong>.</p>" in preview
+
+
+def test_author_edits_their_live_article_as_a_draft_revision(author_client, client, live_article):
+    """Authors improve their own live articles; readers keep the published version."""
+    assert author_client.get(change_url(live_article)).status_code == 200
+    response = author_client.post(
+        change_url(live_article), article_post_data(live_article, title="Ada improved?")
+    )
+    assert response.status_code == 302
+    live_article.refresh_from_db()
+    assert live_article.title == "Ada improved?"
+    assert "Ada improved?" not in client.get(live_article.get_absolute_url()).content.decode()
 
 
 def test_author_adds_a_draft_under_their_own_name_whatever_they_post(
@@ -194,9 +167,9 @@ def test_author_cannot_reach_users_groups_or_categories(author_client, url_name)
     assert author_client.get(reverse(url_name)).status_code == 403
 
 
-def test_staff_without_a_role_cannot_open_articles(moderator_client, own_draft):
-    assert moderator_client.get(CHANGELIST).status_code == 403
-    assert moderator_client.get(change_url(own_draft)).status_code in {403, 404}
+def test_staff_without_a_role_cannot_open_articles(roleless_staff_client, own_draft):
+    assert roleless_staff_client.get(CHANGELIST).status_code == 403
+    assert roleless_staff_client.get(change_url(own_draft)).status_code in {403, 404}
 
 
 def test_editor_sees_and_edits_every_article(editor_client, own_draft, others_draft):
@@ -258,26 +231,29 @@ def test_bad_input_gets_a_form_error_and_saves_nothing(
     assert list(own_draft.sections.values_list("position", "heading", "body")) == before
 
 
-def test_save_and_preview_opens_the_public_page_with_the_draft_banner(author_client, own_draft):
-    response = author_client.post(change_url(own_draft), article_post_data(own_draft, _preview="1"))
+def test_save_and_preview_opens_the_preview_with_the_draft_banner(author_client, own_draft):
+    response = author_client.post(
+        change_url(own_draft), article_post_data(own_draft, title="Ada previewed?", _preview="1")
+    )
     assert response.status_code == 302
-    assert response["Location"] == own_draft.get_absolute_url()
+    assert response["Location"] == preview_url(own_draft)
     page = author_client.get(response["Location"]).content.decode()
-    assert "<strong>Draft</strong>" in page
+    assert "<strong>Preview: Draft</strong>" in page
+    assert "Ada previewed?" in page
 
 
 def test_author_previews_only_their_own_drafts(
     author_client, editor_client, own_draft, others_draft
 ):
-    assert author_client.get(own_draft.get_absolute_url()).status_code == 200
-    assert author_client.get(others_draft.get_absolute_url()).status_code == 404
-    assert editor_client.get(others_draft.get_absolute_url()).status_code == 200
+    assert author_client.get(preview_url(own_draft)).status_code == 200
+    assert author_client.get(preview_url(others_draft)).status_code == 404
+    assert editor_client.get(preview_url(others_draft)).status_code == 200
 
 
 def test_author_article_lookups_from_related_fields_list_only_their_own(
     author_client, own_draft, others_draft
 ):
-    for model_name in ("section", "reference", "changelogentry"):
+    for model_name in ("section", "reference"):
         response = author_client.get(
             reverse("admin:autocomplete"),
             {"app_label": "articles", "model_name": model_name, "field_name": "article"},
@@ -309,5 +285,5 @@ def test_admin_article_list_query_count_does_not_grow(
     make_article(sections=1)
     small = count()
     for _ in range(15):
-        make_article(sections=1, author=other_author, reviewed_by=reviewer)
+        make_article(sections=1, author=other_author, reviewer=reviewer)
     assert count() == small

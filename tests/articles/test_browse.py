@@ -5,8 +5,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from articles.models import Article, Category, Section, SectionTerm
+from articles.models import Category, Section, VersionTerm
 from articles.terms import extract_terms
+from tests.factories import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -29,12 +30,18 @@ def test_list_item_terms_are_the_bold_lead_term_or_the_whole_item():
     ]
 
 
-def test_section_terms_are_stored_and_follow_edits(make_article):
-    section = make_article(sections=1).sections.get()
-    assert list(section.terms.values_list("name", flat=True)) == ["Term 1", "second"]
-    section.body = "- **Fever:** high"
-    section.save()
-    assert list(SectionTerm.objects.values_list("name", "slug")) == [("Fever", "fever")]
+def test_terms_are_stored_with_each_published_version(make_article):
+    article = make_article(sections=1)
+    version = article.published_versions.get()
+    assert list(version.terms.values_list("name", "slug")) == [
+        ("Term 1", "term-1"),
+        ("second", "second"),
+    ]
+    Section.objects.filter(article=article).update(body="- **Fever:** high")
+    publish(article)
+    live = article.published_versions.live().get()
+    assert list(live.terms.values_list("name", "slug")) == [("Fever", "fever")]
+    assert VersionTerm.objects.live().filter(slug="term-1").count() == 0
 
 
 def test_a_to_z_links_letters_with_articles_and_leaves_others_plain(client, make_article):
@@ -52,7 +59,7 @@ def test_a_to_z_filters_by_letter_and_category(client, make_article):
     make_article(title="What is acne?", category=other)
     make_article(title="What is asthma?")
     make_article(title="What is bursitis?")
-    make_article(title="What is a draft?", status=Article.Status.DRAFT)
+    make_article(title="What is a draft?", published=False)
 
     def titles(params):
         return [a.title for a in client.get(INDEX, params).context["object_list"]]
@@ -89,10 +96,15 @@ def test_a_to_z_is_paginated_keeping_its_filters(client, make_article, settings)
 def test_symptom_index_lists_each_symptom_with_the_articles_naming_it(
     client, seed_article, make_article, add_section
 ):
-    other = make_article(title="What is arthritis?")
-    add_section(other, "Symptoms", "- Joint stiffness\n- Warm joints", kind="symptoms")
-    hidden = make_article(title="What is hidden?", status=Article.Status.DRAFT)
-    add_section(hidden, "Symptoms", "- Secret symptom", kind="symptoms")
+    other = make_article(
+        title="What is arthritis?",
+        extra_sections=[("Symptoms", "- Joint stiffness\n- Warm joints", "symptoms")],
+    )
+    make_article(
+        title="What is hidden?",
+        published=False,
+        extra_sections=[("Symptoms", "- Secret symptom", "symptoms")],
+    )
     response = client.get(SYMPTOMS)
     assert response.status_code == 200
     terms = {term["name"]: term for term in response.context["terms"]}
@@ -109,8 +121,11 @@ def test_symptom_index_lists_each_symptom_with_the_articles_naming_it(
 
 
 def test_term_index_names_articles_by_their_condition(client, make_article, add_section):
-    article = make_article(title="Why does my heel hurt?", condition="Plantar fasciitis")
-    add_section(article, "Symptoms", "- Heel pain", kind="symptoms")
+    make_article(
+        title="Why does my heel hurt?",
+        condition="Plantar fasciitis",
+        extra_sections=[("Symptoms", "- Heel pain", "symptoms")],
+    )
     page = client.get(SYMPTOMS).content.decode()
     assert 'title="Why does my heel hurt?">Plantar fasciitis</a>' in page
 
@@ -127,18 +142,28 @@ def test_related_articles_share_terms_or_category_and_are_at_most_five(
     client, make_article, add_section
 ):
     other_category = Category.objects.create(name="Skin", slug="skin")
-    article = make_article(title="What is gout?", category=other_category, sections=0)
-    add_section(article, "Symptoms", "- Joint stiffness\n- Red skin", kind="symptoms")
-    sharing = make_article(title="What is arthritis?", sections=0)
-    add_section(sharing, "Symptoms", "- Joint stiffness", kind="symptoms")
+    article = make_article(
+        title="What is gout?",
+        category=other_category,
+        sections=0,
+        extra_sections=[("Symptoms", "- Joint stiffness\n- Red skin", "symptoms")],
+    )
+    sharing = make_article(
+        title="What is arthritis?",
+        sections=0,
+        extra_sections=[("Symptoms", "- Joint stiffness", "symptoms")],
+    )
     unrelated = make_article(title="What is flu?", sections=0)
     same_category = [
         make_article(title=f"Skin condition {n}?", category=other_category, sections=0)
         for n in range(6)
     ]
-    draft = make_article(title="Draft?", category=other_category, status=Article.Status.DRAFT)
+    draft = make_article(title="Draft?", category=other_category, published=False)
 
-    related = list(client.get(article.get_absolute_url()).context["related_articles"])
+    related = [
+        version.article
+        for version in client.get(article.get_absolute_url()).context["related_articles"]
+    ]
     assert len(related) == 5
     assert related[0] == sharing
     assert set(related[1:]) <= set(same_category)
@@ -231,6 +256,7 @@ def test_article_page_query_count_does_not_grow_with_related_articles_or_terms(
     section.kind = Section.Kind.CAUSES
     section.body += "\n- Cause A\n- Cause B\n- Cause C"
     section.save()
+    publish(article)
     assert count_queries(article.get_absolute_url()) == few
 
 

@@ -7,8 +7,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
-
 pytestmark = pytest.mark.django_db
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -25,9 +23,9 @@ def mixed_articles(make_article):
     """One published, one draft and one scheduled article."""
     return {
         "published": make_article(title="What is a published condition?"),
-        "draft": make_article(status=Article.Status.DRAFT, title="What is a draft condition?"),
+        "draft": make_article(published=False, title="What is a draft condition?"),
         "future": make_article(
-            title="What is a future condition?", published_at=timezone.now() + timedelta(days=2)
+            title="What is a future condition?", live_from=timezone.now() + timedelta(days=2)
         ),
     }
 

@@ -8,32 +8,27 @@ from django.core.management import CommandError, call_command
 from articles.importer import parse_article
 from articles.models import Article, Category, Section
 from authors.models import Affiliation, Author
+from tests import factories
+
+from .helpers import SEED_HEADINGS, SEED_TERMS, SEED_TITLE
 
 pytestmark = pytest.mark.django_db
 
-SEED_TITLE = "What are the causes and treatment options for heterotopic calcifications?"
-SEED_HEADINGS = [
-    "Causes of Heterotopic Calcifications",
-    "Symptoms and Diagnosis",
-    "Treatment Options",
-    "Management and Prevention",
-    "Surgical Intervention and Complications",
-]
-SEED_TERMS = {  # list terms by section index
-    0: [
-        "Genetic predisposition",
-        "Trauma or injury",
-        "Underlying medical conditions",
-        "Medications",
-    ],
-    2: [
-        "Physical therapy",
-        "Medications",
-        "Extracorporeal shockwave therapy",
-        "Calcitonin injections",
-    ],
-    3: ["Regular exercise", "Proper nutrition", "Avoiding trauma", "Monitoring medications"],
-}
+
+@pytest.fixture
+def publishing(db):
+    """The options that publish through the medical review, with their editor and reviewer."""
+    editor, reviewer = factories.publishing_editor(), factories.reviewing_clinician()
+    return [
+        "--publish",
+        "--reviewer",
+        reviewer.slug,
+        "--editor",
+        editor.username,
+        "--note",
+        "First version",
+    ]
+
 
 GOOD_ARTICLE = """What is a good test article?
 
@@ -123,29 +118,74 @@ def test_seed_byline_gives_author_credentials_and_affiliation(seed_article):
 
 
 def test_reimport_updates_in_place_and_never_duplicates(tmp_path, seed_bytes, seed_article):
+    authors = Author.objects.count()
     call_command("import_articles", str(write(tmp_path, "seed.txt", seed_bytes)))
     assert Article.objects.count() == 1
     assert Section.objects.count() == 5
-    assert Author.objects.count() == 1
+    assert Author.objects.count() == authors
     assert Affiliation.objects.count() == 1
 
     edited = seed_bytes.replace(b"Treatment Options", b"Treatment Choices")
     call_command("import_articles", str(write(tmp_path, "seed.txt", edited)))
     article = Article.objects.get()
     assert article.pk == seed_article.pk
-    assert article.status == Article.Status.PUBLISHED
     assert list(article.sections.values_list("heading", flat=True))[2] == "Treatment Choices"
     assert Section.objects.count() == 5
+    # A draft revision of the live article: readers still see the reviewed headings.
+    assert article.revisions.count() == 2
+    live = article.published_versions.live().get()
+    assert [section["heading"] for section in live.sections][2] == "Treatment Options"
 
 
-def test_import_without_publish_makes_a_draft_and_with_publish_publishes(tmp_path):
+def test_import_without_publish_makes_a_draft_and_publish_goes_through_review(
+    tmp_path, client, publishing, capsys
+):
     path = write(tmp_path, "good.txt", GOOD_ARTICLE)
     call_command("import_articles", str(path))
-    assert Article.objects.get().status == Article.Status.DRAFT
-    call_command("import_articles", str(path), "--publish")
     article = Article.objects.get()
-    assert article.status == Article.Status.PUBLISHED
-    assert article.published_at is not None
+    assert article.status == Article.Status.DRAFT
+    assert client.get(article.get_absolute_url()).status_code == 404
+    call_command("import_articles", str(path), *publishing)
+    out = capsys.readouterr().out
+    assert "published: reviewed by Vera Verifier, MD, published by test-editor" in out
+    version = article.published_versions.live().get()
+    assert version.reviewed_by.slug == "vera-verifier"
+    assert version.change_note == "First version"
+    assert list(article.events.values_list("action", flat=True).order_by("pk")) == [
+        "submitted",
+        "signed_off",
+        "published",
+    ]
+    assert client.get(article.get_absolute_url()).status_code == 200
+    # Importing the same file again publishes nothing new.
+    call_command("import_articles", str(path), *publishing)
+    assert article.published_versions.count() == 1
+
+
+@pytest.mark.parametrize(
+    "missing", [["--reviewer"], ["--editor"], ["--note"], ["--reviewer", "--editor", "--note"]]
+)
+def test_publish_without_a_reviewer_editor_and_note_is_refused(tmp_path, publishing, missing):
+    path = write(tmp_path, "good.txt", GOOD_ARTICLE)
+    options = list(publishing)
+    for option in missing:
+        index = options.index(option)
+        del options[index : index + 2]
+    with pytest.raises(CommandError, match="goes through the medical review"):
+        call_command("import_articles", str(path), *options)
+    assert not Article.objects.exists()
+
+
+def test_publish_is_refused_when_the_reviewer_is_the_author(tmp_path, publishing, capsys):
+    path = write(tmp_path, "good.txt", GOOD_ARTICLE)
+    call_command("import_articles", str(path))
+    author = Article.objects.get().author
+    options = list(publishing)
+    options[options.index("--reviewer") + 1] = author.slug
+    with pytest.raises(CommandError, match="1 of 1 file"):
+        call_command("import_articles", str(path), *options)
+    assert "someone other than the author" in capsys.readouterr().err
+    assert not Article.objects.get().published_versions.exists()
 
 
 def test_credentials_are_everything_after_the_first_comma(db):
@@ -172,7 +212,7 @@ def test_dry_run_prints_json_and_writes_nothing(tmp_path, capsys):
     assert Author.objects.count() == 0
 
 
-def test_real_world_file_quirks_are_handled(tmp_path, client):
+def test_real_world_file_quirks_are_handled(tmp_path, client, publishing):
     messy = (
         "\ufeffWhat is Ünïcode & <angle> syndrome?  \r\n\r\nSymptom Database\t\r\n\r\n"
         "It affects R&D teams & <b>bold</b> people.\r\n\r\n"
@@ -187,7 +227,7 @@ def test_real_world_file_quirks_are_handled(tmp_path, client):
         "Add a comment\r\n"
     )
     path = write(tmp_path, "messy.txt", messy.encode())
-    call_command("import_articles", str(path), "--publish")
+    call_command("import_articles", str(path), *publishing)
 
     article = Article.objects.get()
     assert article.title == "What is Ünïcode & <angle> syndrome?"
@@ -226,12 +266,12 @@ def test_real_world_file_quirks_are_handled(tmp_path, client):
     ],
 )
 def test_bad_files_fail_with_a_message_and_leave_the_database_as_it_was(
-    tmp_path, seed_article, capsys, content, message
+    tmp_path, seed_article, capsys, content, message, publishing
 ):
     before = database_snapshot()
     path = write(tmp_path, "bad.txt", content)
     with pytest.raises(CommandError, match="1 of 1 file"):
-        call_command("import_articles", str(path), "--publish")
+        call_command("import_articles", str(path), *publishing)
     err = capsys.readouterr().err
     assert f"{path}:" in err
     assert message in err
@@ -259,13 +299,15 @@ def test_unreadable_path_fails_and_good_files_in_the_same_run_still_import(tmp_p
     assert Article.objects.get().title == "What is a good test article?"
 
 
-def test_titles_and_names_without_latin_letters_get_stable_working_urls(tmp_path, client):
+def test_titles_and_names_without_latin_letters_get_stable_working_urls(
+    tmp_path, client, publishing
+):
     content = GOOD_ARTICLE.replace("What is a good test article?", "什么是偏头痛?").replace(
         "Li Wei, MD, PhD", "李伟, MD"
     )
     path = write(tmp_path, "zh.txt", content)
-    call_command("import_articles", str(path), "--publish")
-    call_command("import_articles", str(path), "--publish")  # found again by the same slug
+    call_command("import_articles", str(path), *publishing)
+    call_command("import_articles", str(path), *publishing)  # found again by the same slug
 
     article = Article.objects.get()
     assert article.slug.startswith("x-")

@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import workflow
-from articles.models import Article, ChangeLogEntry, Reference, Section
+from articles.models import Reference, Section
 from articles.references import link_citations
+from tests.factories import publish
 
-from .test_admin_roles import article_post_data, change_url
+from .helpers import article_post_data, change_url, preview_url
 
 pytestmark = pytest.mark.django_db
 
@@ -36,18 +37,20 @@ def add_references(article, count):
 
 
 def test_citation_markers_link_to_the_numbered_references(client, make_article):
-    article = make_article(sections=1)
+    article = make_article(sections=1, published=False)
     section = article.sections.get()
     section.body = (
         "Rest helps [1], and so does ice [2]. `code [3]` and [a link [4]](https://x.org)."
     )
     section.save()
     add_references(article, 2)
+    body_html = publish(article).sections[0]["body_html"]
     page = client.get(article.get_absolute_url()).content.decode()
-    assert '<sup><a href="#ref-1" rel="noopener noreferrer">[1]</a></sup>' in section.body_html
-    assert '<a href="#ref-2"' in section.body_html
-    assert "<code>code [3]</code>" in section.body_html
-    assert "#ref-4" not in section.body_html
+    assert '<sup><a href="#ref-1" rel="noopener noreferrer">[1]</a></sup>' in body_html
+    assert '<a href="#ref-2"' in body_html
+    assert "<code>code [3]</code>" in body_html
+    assert "#ref-4" not in body_html
+    assert body_html in page
     assert '<li id="ref-1" value="1">Source number 1.' in page
     assert 'href="https://doi.org/10.1000/xyz"' in page
     assert 'href="https://pubmed.ncbi.nlm.nih.gov/31452104/"' in page
@@ -159,14 +162,15 @@ def dangers(html):
 
 @pytest.mark.parametrize("markdown", DANGEROUS_MARKDOWN)
 def test_dangerous_markdown_never_reaches_the_page(client, make_article, markdown):
-    article = make_article(sections=1)
+    article = make_article(sections=1, published=False)
     section = article.sections.get()
     section.body = f"Before.\n\n{markdown}\n\nAfter."
     section.save()
     article.intro = markdown
     article.save()
-    assert dangers(section.body_html) == [], section.body_html
-    assert dangers(article.intro_html) == [], article.intro_html
+    version = publish(article)
+    assert dangers(version.sections[0]["body_html"]) == [], version.sections
+    assert dangers(version.intro_html) == [], version.intro_html
     page = client.get(article.get_absolute_url()).content.decode()
     start, end = page.index('<div class="article-intro'), page.index('<aside class="disclaimer')
     assert dangers(page[start:end]) == []
@@ -185,9 +189,11 @@ def test_dangerous_markdown_pasted_in_the_admin_is_stored_but_rendered_inert(
     data = article_post_data(own_draft)
     data["sections-0-body"] = '<script>alert(1)</script> <a href="javascript:x">y</a>'
     assert author_client.post(change_url(own_draft), data).status_code == 302
-    html = Section.objects.get(article=own_draft, position=1).body_html
-    assert html == (
+    assert Section.objects.get(article=own_draft, position=1).body.startswith("<script>")
+    preview = author_client.get(preview_url(own_draft)).content.decode()
+    assert (
         '<p>&lt;script&gt;alert(1)&lt;/script&gt; &lt;a href="javascript:x"&gt;y&lt;/a&gt;</p>'
+        in preview
     )
 
 
@@ -207,33 +213,36 @@ def test_page_shows_the_reviewer_and_review_dates(client, editor_user, reviewed_
 def test_article_page_query_count_does_not_grow_with_references_or_changes(
     client, make_article, django_assert_max_num_queries
 ):
-    small, large = make_article(sections=2), make_article(sections=2)
+    small = make_article(sections=2, published=False)
+    large = make_article(sections=2, published=False)
     add_references(small, 2)
     add_references(large, 40)
-    for number in range(30):
-        ChangeLogEntry.objects.create(article=large, note=f"Change {number}")
-    ChangeLogEntry.objects.create(article=small, note="Only change")
+    publish(small, note="Only change")
+    for number in range(12):
+        Section.objects.filter(article=large, position=1).update(body=f"Text {number}")
+        publish(large, note=f"Change {number}")
     with django_assert_max_num_queries(12) as small_queries:
         assert client.get(small.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(12) as large_queries:
         page = client.get(large.get_absolute_url()).content.decode()
     assert 'id="ref-40"' in page
-    assert "Change 29" in page
+    assert "Change 11" in page
+    assert "Change 0" in page
     assert len(small_queries.captured_queries) == len(large_queries.captured_queries)
 
 
 def test_editors_list_of_articles_due_for_review_is_oldest_first(
     editor_client, author_client, make_article
 ):
-    make_article(title="Reviewed long ago?", last_reviewed=date(2020, 1, 1))
-    make_article(title="Reviewed a while ago?", last_reviewed=date(2022, 1, 1))
-    make_article(title="Never reviewed?")
-    make_article(title="Fresh review?", last_reviewed=timezone.localdate())
-    make_article(title="Old draft?", status=Article.Status.DRAFT, last_reviewed=date(2019, 1, 1))
+    make_article(title="Reviewed a while ago?", reviewed_on=date(2022, 1, 1))
+    make_article(title="Reviewed long ago?", reviewed_on=date(2020, 1, 1))
+    make_article(title="Fresh review?", reviewed_on=timezone.localdate())
+    make_article(title="Old draft?", published=False)
     url = reverse("admin:articles_articledueforreview_changelist")
     page = editor_client.get(url).content.decode()
-    titles = re.findall(
-        r"(Never reviewed|Reviewed long ago|Reviewed a while ago|Fresh|Old draft)", page
-    )
-    assert titles == ["Never reviewed", "Reviewed long ago", "Reviewed a while ago"]
+    titles = re.findall(r"(Reviewed long ago|Reviewed a while ago|Fresh|Old draft)", page)
+    assert titles == ["Reviewed long ago", "Reviewed a while ago"]
     assert author_client.get(url).status_code == 403
+    # The editors' dashboard lists them too.
+    dashboard = editor_client.get(reverse("admin:index")).content.decode()
+    assert "Due for a new review (2)" in dashboard

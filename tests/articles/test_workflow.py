@@ -1,23 +1,26 @@
-"""Draft → in review → published and back: who may make each transition, and the review gate."""
+"""Draft → in review → signed off → published: who may make each step, and the review gate."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from articles import workflow
-from articles.models import Article, ChangeLogEntry, Section
+from articles.models import Article, ArticleEvent, PublishedVersion, Section
 from articles.workflow import WorkflowError
+from tests.factories import staff_user
+
+from .helpers import edit_in_admin, preview_url, workflow_url
 
 pytestmark = pytest.mark.django_db
 
 
-def workflow_url(article):
-    return reverse("admin:articles_article_workflow", args=[article.pk])
+def events(article):
+    return list(article.events.order_by("created_at", "pk").values_list("action", flat=True))
 
 
 def test_author_submits_their_own_draft_for_review(author_client, own_draft):
@@ -25,9 +28,9 @@ def test_author_submits_their_own_draft_for_review(author_client, own_draft):
     assert response.status_code == 302
     own_draft.refresh_from_db()
     assert own_draft.status == Article.Status.IN_REVIEW
-    record = own_draft.history.latest()
-    assert record.history_change_reason == "Submitted for review"
-    assert record.history_user.username == "ada"
+    event = own_draft.events.get()
+    assert (event.action, event.actor.username) == ("submitted", "ada")
+    assert event.revision == own_draft.revisions.get(number=1)
 
 
 def test_author_cannot_submit_someone_elses_draft(author_user, others_draft):
@@ -35,36 +38,48 @@ def test_author_cannot_submit_someone_elses_draft(author_user, others_draft):
         workflow.submit_for_review(others_draft, by=author_user)
     others_draft.refresh_from_db()
     assert others_draft.status == Article.Status.DRAFT
+    assert not others_draft.events.exists()
 
 
-@pytest.mark.parametrize("action", ["publish", "schedule", "unpublish", "sign_off"])
-def test_author_may_not_publish_unpublish_schedule_or_sign_off(
+@pytest.mark.parametrize("action", ["publish", "schedule", "unpublish", "sign_off", "send_back"])
+def test_author_may_not_publish_unpublish_schedule_sign_off_or_send_back(
     author_client, reviewed_article, reviewer, action
 ):
     data = {
         "action": action,
         "note": "First version",
+        "message": "Fix it",
         "reviewer": reviewer.pk,
         "publish_at": (timezone.now() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
     }
     assert author_client.post(workflow_url(reviewed_article), data).status_code == 403
     reviewed_article.refresh_from_db()
     assert reviewed_article.status == Article.Status.IN_REVIEW
+    assert not PublishedVersion.objects.exists()
+    assert events(reviewed_article) == ["submitted", "signed_off"]
 
 
 def test_editor_publishes_a_reviewed_article_with_a_change_note(
-    editor_client, client, reviewed_article
+    editor_client, client, reviewed_article, reviewer
 ):
     response = editor_client.post(
         workflow_url(reviewed_article), {"action": "publish", "note": "First version"}
     )
     assert response.status_code == 302
+    version = PublishedVersion.objects.get(article=reviewed_article)
+    assert (version.number, version.change_note, version.reviewed_by) == (
+        1,
+        "First version",
+        reviewer,
+    )
+    assert version.revision == reviewed_article.revisions.get()
     reviewed_article.refresh_from_db()
-    assert reviewed_article.is_public
-    assert list(reviewed_article.changes.values_list("note", flat=True)) == ["First version"]
+    assert reviewed_article.status == Article.Status.DRAFT  # open for the next change
     page = client.get(reviewed_article.get_absolute_url()).content.decode()
     assert "What changed" in page
     assert "First version" in page
+    assert "Medically reviewed by" in page
+    assert events(reviewed_article) == ["submitted", "signed_off", "published"]
 
 
 def test_publishing_needs_a_note(editor_client, reviewed_article):
@@ -73,7 +88,7 @@ def test_publishing_needs_a_note(editor_client, reviewed_article):
     assert "What changed" in response.content.decode()
     reviewed_article.refresh_from_db()
     assert reviewed_article.status == Article.Status.IN_REVIEW
-    assert not ChangeLogEntry.objects.exists()
+    assert not PublishedVersion.objects.exists()
 
 
 def test_no_publishing_without_a_sign_off(editor_client, editor_user, own_draft):
@@ -83,54 +98,149 @@ def test_no_publishing_without_a_sign_off(editor_client, editor_user, own_draft)
     assert "must sign off the current version" in response.content.decode()
     own_draft.refresh_from_db()
     assert own_draft.status == Article.Status.IN_REVIEW
+    assert not PublishedVersion.objects.exists()
 
 
 def test_a_draft_cannot_be_published_directly(editor_user, own_draft, reviewer):
     workflow.sign_off_review(own_draft, by=editor_user, reviewer=reviewer)
     with pytest.raises(WorkflowError, match="Submit the draft"):
         workflow.publish(own_draft, by=editor_user, note="x")
+    assert not PublishedVersion.objects.exists()
 
 
-def test_editing_after_the_sign_off_needs_a_new_review(editor_user, reviewed_article, reviewer):
-    Section.objects.filter(article=reviewed_article, position=1).update(body="Changed dose.")
-    with pytest.raises(WorkflowError, match="sign off the current version"):
-        workflow.publish(reviewed_article, by=editor_user, note="x")
+def test_a_revision_changed_after_its_sign_off_is_refused_with_a_message(
+    editor_client, editor_user, reviewed_article, reviewer
+):
+    """The sign-off names a revision; any later edit, saved in the admin or not, needs a new one."""
+    edit_in_admin(editor_client, reviewed_article, **{"sections-0-body": "Changed dose."})
+    response = editor_client.post(
+        workflow_url(reviewed_article), {"action": "publish", "note": "x"}
+    )
+    assert response.status_code == 400
+    assert "changed after the medical review was signed off" in response.content.decode()
+    assert not PublishedVersion.objects.exists()
+
+    # A change made outside the admin (no revision recorded) is caught by the fingerprint.
     workflow.sign_off_review(reviewed_article, by=editor_user, reviewer=reviewer)
-    workflow.publish(reviewed_article, by=editor_user, note="Dose updated")
-    assert reviewed_article.status == Article.Status.PUBLISHED
+    Section.objects.filter(article=reviewed_article, position=2).update(body="Unreviewed.")
+    with pytest.raises(WorkflowError, match="changed after the medical review"):
+        workflow.publish(reviewed_article, by=editor_user, note="x")
+    assert not PublishedVersion.objects.exists()
+
+    workflow.sign_off_review(reviewed_article, by=editor_user, reviewer=reviewer)
+    version = workflow.publish(reviewed_article, by=editor_user, note="Dose updated")
+    assert "Changed dose." in version.sections[0]["body_html"]
+    assert "Unreviewed." in version.sections[1]["body_html"]
 
 
 def test_the_author_cannot_review_their_own_article(editor_client, editor_user, own_draft, author):
     with pytest.raises(WorkflowError, match="someone other than the author"):
         workflow.sign_off_review(own_draft, by=editor_user, reviewer=author)
-    # The form does not even offer the author, and the database refuses it too.
+    # The form does not even offer the author.
     response = editor_client.post(
         workflow_url(own_draft), {"action": "sign_off", "reviewer": author.pk}
     )
     assert response.status_code == 400
+    assert not own_draft.events.exists()
+
+
+def test_a_published_version_always_has_a_sign_off_in_the_database(live_article, author):
+    """No reviewer, no review date, no revision: the database refuses, whatever the code."""
+    versions = PublishedVersion.objects.filter(article=live_article)
+    for field in ("reviewed_by", "reviewed_on", "revision", "sign_off"):
+        with transaction.atomic(), pytest.raises(IntegrityError):
+            versions.update(**{field: None})
     with transaction.atomic(), pytest.raises(IntegrityError):
-        Article.objects.filter(pk=own_draft.pk).update(reviewed_by=author)
+        versions.update(reviewed_by=author)  # the article's own author
+    signed = ArticleEvent.objects.filter(article=live_article, action="signed_off")
+    with transaction.atomic(), pytest.raises(IntegrityError):
+        signed.update(reviewer=None)
+    with transaction.atomic(), pytest.raises(IntegrityError):
+        signed.update(revision=None)
 
 
-def test_editor_signs_off_through_the_admin(editor_client, own_draft, reviewer):
+def test_editor_signs_off_through_the_admin_naming_the_revision(editor_client, own_draft, reviewer):
     response = editor_client.post(
         workflow_url(own_draft),
         {"action": "sign_off", "reviewer": reviewer.pk, "reviewed_on": "2026-11-01"},
     )
     assert response.status_code == 302
-    own_draft.refresh_from_db()
-    assert own_draft.reviewed_by == reviewer
-    assert str(own_draft.last_reviewed) == "2026-11-01"
-    assert own_draft.review_is_current
+    sign_off = workflow.current_sign_off(own_draft)
+    assert sign_off.reviewer == reviewer
+    assert sign_off.reviewed_on == date(2026, 11, 1)
+    assert sign_off.revision == own_draft.revisions.get(number=1)
+    assert sign_off.actor.username == "edna"
 
 
-def test_editor_unpublishes_back_to_draft(editor_client, client, editor_user, reviewed_article):
-    workflow.publish(reviewed_article, by=editor_user, note="First version")
-    response = editor_client.post(workflow_url(reviewed_article), {"action": "unpublish"})
+def test_editor_unpublishes_and_readers_get_a_404(editor_client, client, live_article):
+    assert client.get(live_article.get_absolute_url()).status_code == 200
+    response = editor_client.post(workflow_url(live_article), {"action": "unpublish"})
+    assert response.status_code == 302
+    assert client.get(live_article.get_absolute_url()).status_code == 404
+    assert live_article.title not in client.get("/").content.decode()
+    assert events(live_article)[-1] == "unpublished"
+    # The working copy and its history stay.
+    assert live_article.revisions.count() == 1
+    with pytest.raises(WorkflowError, match="not published"):
+        workflow.unpublish(live_article, by=staff_user("ed2", "Editors"))
+
+
+def test_send_back_returns_the_article_to_its_author_with_a_note(
+    editor_client, author_client, reviewed_article, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            workflow_url(reviewed_article),
+            {"action": "send_back", "message": "Please cite a source for the dosage."},
+        )
     assert response.status_code == 302
     reviewed_article.refresh_from_db()
     assert reviewed_article.status == Article.Status.DRAFT
-    assert client.get(reviewed_article.get_absolute_url()).status_code == 404
+    # The author reads the note on the article's admin page and on the dashboard, and by email.
+    page = author_client.get(
+        f"/admin/articles/article/{reviewed_article.pk}/change/"
+    ).content.decode()
+    assert "Please cite a source for the dosage." in page
+    assert "Sent back by edna" in page
+    assert "Please cite a source for the dosage." in author_client.get("/admin/").content.decode()
+    assert [m.to for m in mail.outbox if "Changes requested" in m.subject] == [["ada@example.org"]]
+    # Submitting again clears the note from the page.
+    author_client.post(workflow_url(reviewed_article), {"action": "submit"})
+    assert "Please cite a source" not in author_client.get("/admin/").content.decode()
+
+
+def test_send_back_needs_a_note(editor_client, reviewed_article):
+    response = editor_client.post(workflow_url(reviewed_article), {"action": "send_back"})
+    assert response.status_code == 400
+    assert "Say what the author should change" in response.content.decode()
+    reviewed_article.refresh_from_db()
+    assert reviewed_article.status == Article.Status.IN_REVIEW
+
+
+def test_submitting_tells_the_reviewers_by_email_and_on_their_dashboard(
+    author_client, own_draft, editor_user, editor_client, django_capture_on_commit_callbacks
+):
+    staff_user("rev", "Editors", email="rev@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        author_client.post(workflow_url(own_draft), {"action": "submit"})
+    submitted = [m for m in mail.outbox if m.subject.startswith("Awaiting your review")]
+    assert len(submitted) == 1
+    assert sorted(submitted[0].to) == ["edna@example.org", "rev@example.org"]
+    assert f"/admin/articles/article/{own_draft.pk}/workflow/" in submitted[0].body
+    dashboard = editor_client.get("/admin/").content.decode()
+    assert "Awaiting your review (1)" in dashboard
+    assert own_draft.title in dashboard
+
+
+def test_publishing_tells_the_author(
+    editor_user, reviewed_article, django_capture_on_commit_callbacks
+):
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.publish(reviewed_article, by=editor_user, note="First version")
+    assert [m.to for m in mail.outbox] == [["ada@example.org"]]
+    assert "is now live" in mail.outbox[0].body
+    assert "First version" in mail.outbox[0].body
 
 
 def test_scheduled_article_appears_at_its_time_without_a_job(
@@ -146,13 +256,34 @@ def test_scheduled_article_appears_at_its_time_without_a_job(
         },
     )
     assert response.status_code == 302
-    reviewed_article.refresh_from_db()
-    assert reviewed_article.status == Article.Status.PUBLISHED
     assert client.get(reviewed_article.get_absolute_url()).status_code == 404
     assert reviewed_article.title not in client.get("/").content.decode()
+    listing = editor_client.get("/admin/articles/article/?state=scheduled").content.decode()
+    assert "Scheduled for " in listing
+    assert reviewed_article.title in listing
     with time_machine.travel(at + timedelta(minutes=1)):
         assert client.get(reviewed_article.get_absolute_url()).status_code == 200
         assert reviewed_article.title in client.get("/").content.decode()
+        listing = editor_client.get("/admin/articles/article/?state=live").content.decode()
+        assert reviewed_article.title in listing
+
+
+def test_a_scheduled_revision_replaces_the_live_one_at_its_time(
+    editor_client, editor_user, client, live_article, reviewer
+):
+    edit_in_admin(editor_client, live_article, title="Ada's renewed question?")
+    workflow.submit_for_review(live_article, by=editor_user)
+    workflow.sign_off_review(live_article, by=editor_user, reviewer=reviewer)
+    at = timezone.now() + timedelta(days=1)
+    workflow.schedule(live_article, by=editor_user, at=at, note="Renamed")
+    page = client.get(live_article.get_absolute_url()).content.decode()
+    assert "Ada own draft?" in page
+    assert "renewed question" not in page
+    with time_machine.travel(at + timedelta(seconds=1)):
+        page = client.get(live_article.get_absolute_url()).content.decode()
+        assert "Ada&#x27;s renewed question?" in page
+        assert "Renamed" in page
+        assert PublishedVersion.objects.live().filter(article=live_article).count() == 1
 
 
 def test_scheduling_in_the_past_is_refused(editor_user, reviewed_article):
@@ -165,34 +296,40 @@ def test_scheduling_in_the_past_is_refused(editor_user, reviewed_article):
         )
     reviewed_article.refresh_from_db()
     assert reviewed_article.status == Article.Status.IN_REVIEW
+    assert not PublishedVersion.objects.exists()
 
 
-def test_status_values_are_checked_by_the_database(own_draft):
+def test_status_and_event_values_are_checked_by_the_database(own_draft, live_article):
     with transaction.atomic(), pytest.raises(IntegrityError):
-        Article.objects.filter(pk=own_draft.pk).update(status="archived")
+        Article.objects.filter(pk=own_draft.pk).update(status="published")
+    with transaction.atomic(), pytest.raises(IntegrityError):
+        ArticleEvent.objects.filter(article=live_article).update(action="archived")
+    with transaction.atomic(), pytest.raises(IntegrityError):
+        PublishedVersion.objects.filter(article=live_article).update(change_note="")
+    with transaction.atomic(), pytest.raises(IntegrityError):
+        PublishedVersion.objects.filter(article=live_article).update(
+            live_until=timezone.now() - timedelta(days=400)
+        )
 
 
 def test_preview_banner_names_the_state(editor_client, editor_user, reviewed_article):
-    page = editor_client.get(reviewed_article.get_absolute_url()).content.decode()
-    assert "<strong>In review</strong>" in page
+    page = editor_client.get(preview_url(reviewed_article)).content.decode()
+    assert "<strong>Preview: In review</strong>" in page
     at = timezone.now() + timedelta(days=3)
     workflow.schedule(reviewed_article, by=editor_user, at=at, note="First version")
-    page = editor_client.get(reviewed_article.get_absolute_url()).content.decode()
-    assert "<strong>Scheduled for " in page
+    page = editor_client.get(preview_url(reviewed_article)).content.decode()
+    assert "<strong>Preview: Scheduled for " in page
 
 
-def test_readers_are_told_when_a_live_article_changed_after_its_review(
-    client, editor_user, reviewed_article
+def test_readers_see_a_due_for_review_note_once_the_interval_has_passed(
+    client, make_article, settings
 ):
-    """An edit to a published article does not borrow the earlier review's authority."""
-    workflow.publish(reviewed_article, by=editor_user, note="First published")
-    page = client.get(reviewed_article.get_absolute_url()).content.decode()
-    assert "Last reviewed" in page
-    assert "a new medical review is pending" not in page
-
-    section = reviewed_article.sections.get(position=1)
-    section.body = "A corrected paragraph."
-    section.save()
-    page = client.get(reviewed_article.get_absolute_url()).content.decode()
-    assert "A corrected paragraph." in page
-    assert "The text has changed since this review; a new medical review is pending." in page
+    settings.REVIEW_INTERVAL_MONTHS = 12
+    fresh = make_article(title="Fresh?", reviewed_on=timezone.localdate())
+    old = make_article(title="Old?", reviewed_on=timezone.localdate() - timedelta(days=400))
+    assert (
+        "This page is due for review" not in client.get(fresh.get_absolute_url()).content.decode()
+    )
+    page = client.get(old.get_absolute_url()).content.decode()
+    assert "This page is due for review" in page
+    assert page.index("This page is due for review") > page.index("Last reviewed")

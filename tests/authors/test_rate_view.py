@@ -2,9 +2,11 @@
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 
 from authors.models import Rating
+from tests.factories import staff_user
 
 from .conftest import csrf_token_from, fresh
 
@@ -173,3 +175,50 @@ def test_the_address_is_stored_only_as_a_keyed_hash(client, author):
     stored = Rating.objects.get().address_hash
     assert "203.0.113.9" not in stored
     assert len(stored) == 64
+
+
+def signed_in_csrf_client(user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    return client
+
+
+def test_an_author_cannot_rate_their_own_profile(author, make_author, django_user_model):
+    """The form is not offered to them and a direct POST is a 403 that stores nothing."""
+    user = django_user_model.objects.create_user("ada-reader")
+    author.user = user
+    author.save()
+    other = make_author()
+    client = signed_in_csrf_client(user)
+    own_page = client.get(author.get_absolute_url()).content.decode()
+    assert "You cannot rate your own profile." in own_page
+    assert 'name="score"' not in own_page
+    # The same account may rate other authors, so the form is there.
+    assert 'name="score"' in client.get(other.get_absolute_url()).content.decode()
+
+    token = csrf_token_from(client, other.get_absolute_url())
+    response = client.post(rate_url(author), {"csrfmiddlewaretoken": token, "score": "5"})
+    assert response.status_code == 403
+    assert "You cannot rate your own profile." in response.content.decode()
+    json_response = client.post(
+        rate_url(author),
+        {"csrfmiddlewaretoken": token, "score": "5"},
+        headers={"Accept": "application/json"},
+    )
+    assert json_response.status_code == 403
+    assert json_response.json() == {"ok": False, "error": "You cannot rate your own profile."}
+    assert not Rating.objects.exists()
+    assert fresh(author).rating_count == 0
+
+
+def test_staff_accounts_do_not_rate_authors(author, make_author):
+    """Editors, moderators and authors sign in to the admin: their ratings are not readers'."""
+    editor = signed_in_csrf_client(staff_user("edna", "Editors"))
+    page = editor.get(author.get_absolute_url()).content.decode()
+    assert "Staff accounts do not rate authors" in page
+    assert 'name="score"' not in page
+    token = csrf_token_from(editor, reverse("admin:index"))
+    response = editor.post(rate_url(author), {"csrfmiddlewaretoken": token, "score": "1"})
+    assert response.status_code == 403
+    assert "Staff accounts do not rate authors" in response.content.decode()
+    assert not Rating.objects.exists()

@@ -139,15 +139,17 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture
 def seeded(transactional_db):
-    """The demo content, loaded with the same command as ``make run``; returns the seed article."""
+    """The demo content and accounts, loaded and published with the same commands as
+    ``make run``; returns the seed article."""
     call_command("load_demo_content", stdout=StringIO())
+    call_command("create_demo_accounts", stdout=StringIO())
+    call_command("load_demo_reviews", stdout=StringIO())
     return Article.objects.select_related("author", "category").get(title=SEED_TITLE)
 
 
 @pytest.fixture
 def demo_accounts(seeded):
     """The demo accounts (editor, author, moderator), each signing in with DEMO_PASSWORD."""
-    call_command("create_demo_accounts", stdout=StringIO())
     users = {}
     for user in get_user_model().objects.filter(username__in=["editor", "author", "moderator"]):
         user.set_password(DEMO_PASSWORD)

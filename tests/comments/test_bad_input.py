@@ -4,7 +4,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from articles.models import Article
 from comments.models import Comment
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +79,7 @@ def test_an_unknown_or_draft_article_is_404(client, make_article, comment_data):
         ).status_code
         == 404
     )
-    draft = make_article(status=Article.Status.DRAFT)
+    draft = make_article(published=False)
     response = client.post(reverse("comments:post", kwargs={"slug": draft.slug}), comment_data())
     assert response.status_code == 404
     assert not Comment.objects.exists()

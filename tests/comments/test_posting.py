@@ -154,8 +154,8 @@ def test_a_closed_article_says_so_and_refuses_posts(client, article, post):
 
 def test_comments_close_automatically_after_n_days(client, make_article, post, settings):
     settings.COMMENTS_CLOSE_AFTER_DAYS = 30
-    old = make_article(published_at=timezone.now() - timedelta(days=31))
-    fresh = make_article(published_at=timezone.now() - timedelta(days=29))
+    old = make_article(live_from=timezone.now() - timedelta(days=31))
+    fresh = make_article(live_from=timezone.now() - timedelta(days=29))
     assert "Comments are closed" in client.get(old.get_absolute_url()).content.decode()
     assert post(old).status_code == 403
     assert post(fresh).status_code == 302

@@ -1,0 +1,105 @@
+"""Forms of the editorial admin: the workflow steps and the article import."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from authors.models import Author
+
+from .importer import ArticleFileError, parse_article
+from .models import Article, Category
+from .slugs import make_slug
+
+MAX_IMPORT_BYTES = 200_000
+
+
+class WorkflowForm(forms.Form):
+    """One form for every workflow step; ``action`` says which, the other fields serve it."""
+
+    ACTIONS = [
+        ("submit", "Submit for review"),
+        ("send_back", "Send back to the author"),
+        ("sign_off", "Sign off medical review"),
+        ("publish", "Publish now"),
+        ("schedule", "Schedule publication"),
+        ("unpublish", "Unpublish"),
+    ]
+    action = forms.ChoiceField(choices=ACTIONS)
+    note = forms.CharField(
+        required=False,
+        max_length=200,
+        label="What changed (one line for readers)",
+        help_text="Required to publish or schedule.",
+    )
+    message = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="What the author should change",
+        help_text="Required to send an article back; the author reads it in the admin and by "
+        "email.",
+    )
+    publish_at = forms.DateTimeField(
+        required=False,
+        label="Publish at",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="For scheduling: a future time.",
+    )
+    reviewer = forms.ModelChoiceField(
+        queryset=Author.objects.none(), required=False, label="Medically reviewed by"
+    )
+    reviewed_on = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Review date"
+    )
+
+    def __init__(self, *args, article, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = Author.objects.exclude(pk=article.author_id)
+
+
+class ArticleImportForm(forms.Form):
+    text = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 16}),
+        max_length=MAX_IMPORT_BYTES,
+        label="Paste the article",
+        help_text="The plain-text layout: title, category, intro, sections, byline.",
+    )
+    file = forms.FileField(required=False, label="or upload a .txt file")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self):
+        data = super().clean()
+        upload, text = data.get("file"), data.get("text")
+        if self.errors:
+            return data
+        if bool(upload) == bool(text and text.strip()):
+            raise ValidationError("Paste the article or upload a file (one of the two).")
+        if upload:
+            if upload.size > MAX_IMPORT_BYTES:
+                raise ValidationError(
+                    f"The file is too large: at most {MAX_IMPORT_BYTES // 1000} kB."
+                )
+            raw = upload.read()
+        else:
+            raw = text.encode()
+        try:
+            parsed = parse_article(raw)
+        except ArticleFileError as error:
+            raise ValidationError(f"Not an article in the expected layout: {error}") from None
+        if Article.objects.filter(slug=parsed.slug).exists():
+            raise ValidationError(
+                f'An article with the slug "{parsed.slug}" already exists; edit it instead.'
+            )
+        category_slug = make_slug(parsed.category, 100)
+        if not (
+            self.user.has_perm("articles.add_category")
+            or Category.objects.filter(slug=category_slug).exists()
+        ):
+            raise ValidationError(
+                f'There is no category "{parsed.category}"; ask an editor to add it.'
+            )
+        data["parsed"] = parsed
+        return data

@@ -1,0 +1,97 @@
+"""Rendering an article's content into what readers see, once, when it is published.
+
+``render_version`` turns a revision's content (Markdown text, sections, references) into an
+unsaved ``PublishedVersion``: sanitised HTML, list terms, a plain-text summary and the search
+text. Publishing saves it (``articles.workflow``); previewing shows it unsaved, so the preview
+is the published page to the byte, made by the same code.
+"""
+
+from django.utils import timezone
+
+from .models import PublishedVersion, VersionTerm
+from .rendering import render_markdown
+from .search import index_version, plain_text, search_text
+from .slugs import make_slug
+from .terms import extract_terms
+
+SUMMARY_LENGTH = 300
+
+
+def summarise(text, length=SUMMARY_LENGTH):
+    """Plain text cut at a word boundary: the card text, meta and JSON-LD description."""
+    if len(text) <= length:
+        return text
+    return text[: length - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def render_sections(sections):
+    rendered = []
+    for section in sections:
+        terms = []
+        for name in extract_terms(section["body"]):
+            terms.append({"name": name, "slug": make_slug(name)})
+        rendered.append(
+            {
+                "position": section["position"],
+                "heading": section["heading"],
+                "anchor": section["anchor"],
+                "kind": section["kind"],
+                "body_html": render_markdown(section["body"], citations=True),
+                "terms": terms,
+            }
+        )
+    return rendered
+
+
+def render_version(content, *, article, category=None, author=None):
+    """An unsaved ``PublishedVersion`` showing ``content`` exactly as readers would see it.
+
+    ``category`` and ``author`` may be passed as objects (a preview shows them without a
+    query); otherwise the content's ids are used.
+    """
+    intro_html = render_markdown(content["intro"], citations=True)
+    version = PublishedVersion(
+        article=article,
+        title=content["title"],
+        slug=content["slug"],
+        condition=content["condition"],
+        summary=summarise(plain_text(intro_html)),
+        intro_html=intro_html,
+        conclusion_html=render_markdown(content["conclusion"], citations=True),
+        sections=render_sections(content["sections"]),
+        references=content["references"],
+    )
+    if category is not None:
+        version.category = category
+    else:
+        version.category_id = content["category_id"]
+    if author is not None:
+        version.author = author
+    else:
+        version.author_id = content["author_id"]
+    version.search_text = search_text(version)
+    return version
+
+
+def save_version(version):
+    """Insert a rendered version with its term rows and search index."""
+    version.created_at = timezone.now()
+    version.save()
+    terms, seen = [], set()
+    for section in version.page_sections:
+        for term in section.terms:
+            if (section.kind, term.slug) in seen:
+                continue
+            seen.add((section.kind, term.slug))
+            terms.append(
+                VersionTerm(
+                    version=version,
+                    kind=section.kind,
+                    position=len(terms) + 1,
+                    name=term.name,
+                    slug=term.slug,
+                )
+            )
+    VersionTerm.objects.bulk_create(terms)
+    index_version(version)
+    return version
