@@ -10,22 +10,31 @@ LOCAL := DJANGO_DEBUG=1 DJANGO_SECRET_KEY="$$(cat $(VENV)/secret_key)"
 
 .PHONY: run serve test install lint format demo clean
 
+# The site and, beside it, the background worker (emails, reminders, link checks) that stops with it.
 run: demo
 	@echo "Serving Symptom Database on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	@$(LOCAL) $(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Background worker started beside it: emails (printed below), reminders, link checks."
+	@$(LOCAL) $(PY) manage.py worker --no-reload --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	$(LOCAL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The production stack on one machine: DEBUG off, static files compressed and fingerprinted,
-# migrations applied, gunicorn on $(HOST):$(PORT) (workers: GUNICORN_WORKERS, default 2 x cores + 1).
+# migrations applied, gunicorn on $(HOST):$(PORT) (workers: GUNICORN_WORKERS, default 2 x cores + 1)
+# and a background worker beside it (`manage.py worker`; more with TASK_WORKERS).
 # Database and cache come from DATABASE_URL and REDIS_URL; the secret key from DJANGO_SECRET_KEY,
 # else the local one `make install` generated.
+TASK_WORKERS ?= 1
 serve: install
 	@set -e; \
 	export DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat $(VENV)/secret_key)}"; \
 	export GUNICORN_BIND="$${GUNICORN_BIND:-$(HOST):$(PORT)}"; \
 	$(PY) manage.py collectstatic --no-input --verbosity 0; \
 	$(PY) manage.py migrate --no-input; \
-	echo "Serving Symptom Database (production settings) on http://$$GUNICORN_BIND/"; \
-	exec $(VENV)/bin/gunicorn --config symptomdb/gunicorn.conf.py
+	workers=""; \
+	for n in $$(seq $(TASK_WORKERS)); do $(PY) manage.py worker --no-reload & workers="$$workers $$!"; done; \
+	trap 'kill $$workers 2>/dev/null; wait $$workers 2>/dev/null' EXIT; \
+	echo "Serving Symptom Database (production settings) on http://$$GUNICORN_BIND/ with $(TASK_WORKERS) background worker(s)"; \
+	$(VENV)/bin/gunicorn --config symptomdb/gunicorn.conf.py
 
 test: install
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

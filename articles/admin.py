@@ -25,7 +25,15 @@ from symptomdb.roles import is_editor, may_edit_article, may_open_article, may_r
 from . import workflow
 from .forms import ArticleImportForm, WorkflowForm
 from .importer import import_article
-from .models import Article, ArticleDueForReview, ArticleEvent, Category, Reference, Section
+from .models import (
+    Article,
+    ArticleDueForReview,
+    ArticleEvent,
+    BrokenReference,
+    Category,
+    Reference,
+    Section,
+)
 from .preview import preview_context, public_state
 from .revisions import compare, current_content, latest_revision, record_revision
 
@@ -552,3 +560,53 @@ class ArticleDueForReviewAdmin(admin.ModelAdmin):
     @admin.display(description="Next review due")
     def next_review_due(self, version):
         return version.next_review_due
+
+
+@admin.register(BrokenReference)
+class BrokenReferenceAdmin(admin.ModelAdmin):
+    """Editors' list of cited links the daily check found broken, longest broken first."""
+
+    list_display = ["article_link", "position", "text", "checked_url", "problem", "broken_since"]
+    list_display_links = None
+    list_select_related = ["article"]
+    search_fields = ["text", "url", "article__title"]
+
+    def get_queryset(self, request):
+        return BrokenReference.objects.broken().select_related("article")
+
+    def get_ordering(self, request):
+        return ["broken_since", "article__title", "position"]
+
+    def has_view_permission(self, request, obj=None):
+        return is_editor(request.user)
+
+    def has_module_permission(self, request):
+        return is_editor(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Article", ordering="article__title")
+    def article_link(self, reference):
+        url = reverse("admin:articles_article_change", args=[reference.article_id])
+        return format_html('<a href="{}">{}</a>', url, reference.article.title)
+
+    @admin.display(description="Problem")
+    def problem(self, reference):
+        if reference.check_status:
+            return f"HTTP {reference.check_status}"
+        return reference.check_error or "no answer"
+
+    @admin.display(description="Address", ordering="checked_url")
+    def checked_url(self, reference):
+        return reference.checked_url
+
+    @admin.display(description="Broken since", ordering="broken_since")
+    def broken_since(self, reference):
+        return reference.broken_since

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Prefetch
-from django.db.models.functions import Coalesce, Left, NullIf, Upper
+from django.db.models.functions import Coalesce, Concat, Left, NullIf, Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import normalize_newlines
@@ -299,6 +299,35 @@ def validate_web_url(value):
         raise ValidationError("Only http:// and https:// links are allowed.", code="url_scheme")
 
 
+class ReferenceQuerySet(models.QuerySet):
+    def with_checked_url(self):
+        """Annotate ``checked_url``: the address the link checker requests (the URL, else the
+        DOI's doi.org address)."""
+        return self.annotate(
+            checked_url=models.Case(
+                models.When(~models.Q(url=""), then="url"),
+                models.When(~models.Q(doi=""), then=Concat(models.Value(DOI_PREFIX), "doi")),
+                default=models.Value(""),
+            )
+        )
+
+    def broken(self):
+        """References whose link the last check found broken, with ``check`` data annotated."""
+        broken = ReferenceCheck.objects.filter(is_broken=True, url=models.OuterRef("checked_url"))
+        return (
+            self.with_checked_url()
+            .annotate(
+                broken_since=models.Subquery(broken.values("broken_since")[:1]),
+                check_error=models.Subquery(broken.values("error")[:1]),
+                check_status=models.Subquery(broken.values("status_code")[:1]),
+            )
+            .filter(broken_since__isnull=False)
+        )
+
+
+DOI_PREFIX = "https://doi.org/"
+
+
 class Reference(models.Model):
     """One numbered citation; section text cites it as ``[n]`` with n its position."""
 
@@ -330,6 +359,8 @@ class Reference(models.Model):
     )
     accessed = models.DateField(null=True, blank=True, help_text="When the link was last read.")
 
+    objects = ReferenceQuerySet.as_manager()
+
     class Meta:
         ordering = ["article", "position"]
         constraints = [
@@ -353,11 +384,46 @@ class Reference(models.Model):
 
     @property
     def doi_url(self):
-        return f"https://doi.org/{self.doi}" if self.doi else ""
+        return f"{DOI_PREFIX}{self.doi}" if self.doi else ""
 
     @property
     def pubmed_url(self):
         return f"https://pubmed.ncbi.nlm.nih.gov/{self.pubmed_id}/" if self.pubmed_id else ""
+
+
+class BrokenReference(Reference):
+    """References whose link was found broken, for the editors' admin list."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "broken reference"
+        verbose_name_plural = "broken references"
+
+
+class ReferenceCheck(models.Model):
+    """The last check of one cited address (a reference's URL or DOI link)."""
+
+    url = models.CharField("address", max_length=520, unique=True)
+    is_broken = models.BooleanField(default=False)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    checked_at = models.DateTimeField(default=timezone.now)
+    broken_since = models.DateTimeField(
+        null=True, blank=True, help_text="When checks started failing; empty while it works."
+    )
+
+    class Meta:
+        ordering = ["url"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(is_broken=False, broken_since__isnull=True)
+                | models.Q(is_broken=True, broken_since__isnull=False),
+                name="reference_check_broken_since_when_broken",
+            )
+        ]
+
+    def __str__(self):
+        return self.url
 
 
 # Revisions and the workflow's audit trail --------------------------------------------------

@@ -9,8 +9,6 @@ with ``unpublish``, the only code that ends one: saving an article, importing a 
 a revision changes the working copy and nothing readers see.
 """
 
-from functools import partial
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
@@ -73,8 +71,7 @@ def submit_for_review(article, *, by):
         raise PermissionDenied("You may submit only your own drafts.")
     revision = record_revision(article, by=by)
     _set_status(article, Status.IN_REVIEW)
-    event = _event(article, Action.SUBMITTED, by=by, revision=revision)
-    transaction.on_commit(partial(notifications.notify_submitted, event.pk))
+    notifications.notify_submitted(_event(article, Action.SUBMITTED, by=by, revision=revision))
     return article
 
 
@@ -91,7 +88,7 @@ def send_back(article, *, by, note):
         raise WorkflowError("Say what the author should change.")
     _set_status(article, Status.DRAFT)
     event = _event(article, Action.SENT_BACK, by=by, revision=latest_revision(article), note=note)
-    transaction.on_commit(partial(notifications.notify_sent_back, event.pk))
+    notifications.notify_sent_back(event)
     return event
 
 
@@ -229,7 +226,7 @@ def publish(article, *, by, note):
     # The working copy equals the live version again, and is open for the next change.
     _set_status(article, Status.DRAFT)
     _event(article, Action.PUBLISHED, by=by, revision=sign_off.revision, note=note)
-    transaction.on_commit(partial(notifications.notify_published, version.pk))
+    notifications.notify_published(version)
     return version
 
 
@@ -254,7 +251,7 @@ def schedule(article, *, by, at, note):
         revision=sign_off.revision,
         note=f"For {timezone.localtime(at):%Y-%m-%d %H:%M}: {note}",
     )
-    transaction.on_commit(partial(notifications.notify_published, version.pk))
+    notifications.notify_published(version)
     return version
 
 

@@ -140,6 +140,12 @@ class Comment(models.Model):
         help_text="The commenter agreed to emails when the comment is approved or answered.",
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    announced_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the moderators' digest told them of this held comment.",
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

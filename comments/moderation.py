@@ -1,8 +1,6 @@
 """Moderation decisions. Each state change has one implementation here, which also writes the
 comment's history row; the admin actions and the commands call these functions."""
 
-from functools import partial
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,7 +20,7 @@ def _decide(comment, status, action, *, by, reason="", note=""):
             comment=locked, action=action, actor=by, reason=reason, note=note, created_at=now
         )
         if status == Comment.Status.APPROVED:
-            transaction.on_commit(partial(notifications.notify_published, comment.pk))
+            notifications.notify_published(locked)
     comment.status, comment.decided_at, comment.decided_by = status, now, by
     return True
 

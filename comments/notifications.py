@@ -1,11 +1,22 @@
-"""Emails about comments, sent after the comment is committed; a failure is logged, not raised."""
+"""Emails about comments, queued in the same transaction as the comment or the decision that
+causes them (``symptomdb.background.queue_email``), and delivered by the background worker.
+
+Moderators get one digest per ``COMMENTS_DIGEST_MINUTES`` window listing the comments that
+arrived in it, however many: a burst of spam is one email. Commenters who asked for it are told
+when their comment is published and when someone answers it.
+"""
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.db import transaction
+from django.tasks import task
 from django.urls import reverse
+from django.utils import timezone
 
-from symptomdb.emails import absolute, send
+from symptomdb.background import absolute, enqueue_once, queue_email
 
 from .models import Comment
 
@@ -32,46 +43,69 @@ def moderator_emails():
     users = get_user_model().objects.filter(
         is_active=True, groups__name=settings.COMMENTS_MODERATORS_GROUP
     )
-    return sorted(set(users.exclude(email="").values_list("email", flat=True)))
+    return list(users.exclude(email="").values_list("email", flat=True))
 
 
-def _send(subject, message, recipients, *, comment_id):
-    send(subject, message, recipients, about=f"comment {comment_id}")
-
-
-def notify_moderators(comment_id):
-    """Tell the moderators that a comment is waiting for them."""
-    comment = Comment.objects.select_related("article").filter(pk=comment_id).first()
-    if comment is None or not comment.is_pending:
+def schedule_moderation_digest(now=None):
+    """Make sure a digest goes out at the end of the current window (one task per window)."""
+    minutes = settings.COMMENTS_DIGEST_MINUTES
+    now = now or timezone.now()
+    if minutes <= 0:
+        enqueue_once(send_moderation_digest, f"moderation-digest:{now.isoformat()}")
         return
-    queue = absolute(reverse("admin:comments_comment_changelist") + "?status__exact=pending")
-    message = (
-        f"{comment.name} commented on “{comment.article.title}”:\n\n{comment.body}\n\n"
-        f"Held because: {comment.held_reason or 'new comments wait for a moderator'}\n\n"
-        f"Moderation queue: {queue}\n"
-    )
-    _send(
-        f"Comment awaiting moderation: {comment.article.title}",
-        message,
-        moderator_emails(),
-        comment_id=comment.pk,
+    window = timedelta(minutes=minutes)
+    start = now - (now - now.replace(minute=0, second=0, microsecond=0)) % window
+    enqueue_once(
+        send_moderation_digest, f"moderation-digest:{start.isoformat()}", run_after=start + window
     )
 
 
-def notify_published(comment_id):
+@task()
+def send_moderation_digest():
+    """Tell the moderators about every held comment they have not been told about yet."""
+    with transaction.atomic():
+        waiting = list(
+            Comment.objects.awaiting_moderation()
+            .filter(announced_at__isnull=True)
+            .select_related("article")
+            .select_for_update(of=("self",))
+            .order_by("created_at", "pk")
+        )
+        if not waiting:
+            return 0
+        queue = absolute(reverse("admin:comments_comment_changelist") + "?status__exact=pending")
+        total = Comment.objects.awaiting_moderation().count()
+        lines = [
+            f"{len(waiting)} new comment(s) are waiting for moderation ({total} in the queue).",
+            "",
+        ]
+        for comment in waiting:
+            lines += [
+                f"• {comment.name} on “{comment.article.title}”: {comment.excerpt}",
+                f"  Held because: {comment.held_reason or 'new comments wait for a moderator'}",
+            ]
+        lines += ["", f"Moderation queue: {queue}"]
+        queue_email(
+            f"moderation-digest:{waiting[-1].pk}",
+            f"{len(waiting)} comment(s) awaiting moderation",
+            "\n".join(lines) + "\n",
+            moderator_emails(),
+        )
+        Comment.objects.filter(pk__in=[c.pk for c in waiting]).update(announced_at=timezone.now())
+    return len(waiting)
+
+
+def notify_published(comment):
     """Tell the commenter (if they agreed) that their comment is public, and the commenter they
     answered (if they agreed) that there is a reply."""
-    comment = Comment.objects.select_related("article", "parent").filter(pk=comment_id).first()
-    if comment is None or comment.status != Comment.Status.APPROVED:
-        return
     link = absolute(comment.article.get_absolute_url() + f"#{comment.anchor}")
     if comment.notify and comment.email:
-        _send(
+        queue_email(
+            f"comment-published:{comment.pk}",
             f"Your comment on “{comment.article.title}” is published",
             f"Thank you, {comment.name}. Your comment is now public:\n{link}\n\n"
             f"Stop these emails: {unsubscribe_url(comment.email)}\n",
             [comment.email],
-            comment_id=comment.pk,
         )
     parent = comment.parent
     if (
@@ -80,10 +114,10 @@ def notify_published(comment_id):
         and parent.email
         and parent.email.lower() != comment.email.lower()
     ):
-        _send(
+        queue_email(
+            f"comment-reply:{comment.pk}",
             f"New reply to your comment on “{comment.article.title}”",
             f"{comment.name} replied to your comment:\n\n{comment.body}\n\n{link}\n\n"
             f"Stop these emails: {unsubscribe_url(parent.email)}\n",
             [parent.email],
-            comment_id=comment.pk,
         )

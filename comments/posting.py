@@ -1,7 +1,6 @@
 """Posting a new comment: the one write for a reader's comment, whatever the front end."""
 
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -50,8 +49,8 @@ def post_comment(
     """Store a new comment with the status the automatic rules give it, or refuse it.
 
     Raises ``RateLimited`` past ``COMMENTS_RATE_LIMIT`` comments per address per window and
-    ``DuplicateComment`` for the same text posted again; neither stores anything. Moderators are
-    emailed after commit about a held comment.
+    ``DuplicateComment`` for the same text posted again; neither stores anything. A held comment
+    goes into the moderators' next digest; an approved one tells its commenter (if they asked).
     """
     since = timezone.now() - timedelta(seconds=settings.COMMENTS_RATE_WINDOW_SECONDS)
     if (
@@ -84,7 +83,7 @@ def post_comment(
         held_reason=verdict.explanation,
     )
     if comment.status == Comment.Status.PENDING:
-        transaction.on_commit(partial(notifications.notify_moderators, comment.pk))
+        notifications.schedule_moderation_digest()
     elif comment.status == Comment.Status.APPROVED:
-        transaction.on_commit(partial(notifications.notify_published, comment.pk))
+        notifications.notify_published(comment)
     return comment

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_tasks_db",
+    "symptomdb",
     "articles",
     "authors",
     "comments",
@@ -207,6 +209,8 @@ COMMENTS_HEALTH_SAFETY_PATTERNS = [
     r"(?:dose|dosage|medication|meds|prescription)\b",
     r"\binstead of (?:your|my|the)?\s*(?:medication|meds|prescription|insulin|treatment)\b",
 ]
+# Moderators get one email per this many minutes listing the comments that arrived (0: one each).
+COMMENTS_DIGEST_MINUTES = int(os.environ.get("DJANGO_COMMENTS_DIGEST_MINUTES", "10"))
 COMMENTS_RATE_LIMIT = 5  # comments per address per window
 COMMENTS_RATE_WINDOW_SECONDS = 10 * 60
 COMMENTS_MODERATION_RETENTION_DAYS = 180  # rejected/spam comments and address hashes
@@ -356,6 +360,30 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Background work (symptomdb/background.py): Django's tasks framework with the database backend,
+# so tasks are rows written in the same transaction as their cause. `manage.py worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Failed email deliveries are retried after 30 s, 1 min, 2 min, ... (at most an hour apart), and
+# given up after EMAIL_MAX_ATTEMPTS (about eight hours with these figures).
+EMAIL_RETRY_BASE_SECONDS = float(os.environ.get("DJANGO_EMAIL_RETRY_BASE_SECONDS", "30"))
+EMAIL_RETRY_MAX_SECONDS = 3600
+EMAIL_MAX_ATTEMPTS = int(os.environ.get("DJANGO_EMAIL_MAX_ATTEMPTS", "15"))
+# Periodic jobs (task path: hourly, daily or weekly), enqueued once per period by the workers.
+BACKGROUND_JOBS = {
+    "articles.tasks.send_review_reminders": "weekly",
+    "articles.tasks.check_references": "daily",
+    "comments.tasks.prune_moderation_data": "daily",
+}
+# A task "running" this long lost its worker (killed, machine gone) and is run again.
+TASKS_STALLED_AFTER_SECONDS = int(os.environ.get("DJANGO_TASKS_STALLED_AFTER_SECONDS", "900"))
+TASKS_HOUSEKEEPING_SECONDS = 30
+# The reference checker: a short timeout, a pause between requests to one host, small batches.
+REFERENCE_CHECK_TIMEOUT_SECONDS = 10
+REFERENCE_CHECK_DELAY_SECONDS = 1.0
+REFERENCE_CHECK_BATCH = 20
+# Requesting private-network addresses (an SSRF risk) is off; the tests turn it on.
+REFERENCE_CHECK_ALLOW_PRIVATE = env_bool("DJANGO_REFERENCE_CHECK_ALLOW_PRIVATE")
 
 # Discovery: search, feeds, sitemap and structured data.
 INSTALLED_APPS += ["django.contrib.postgres", "django.contrib.sitemaps"]

@@ -5,6 +5,7 @@ import pytest
 from articles.models import Category
 from authors.models import Affiliation, Author, AuthorAffiliation
 from tests import factories
+from tests.mailserver import LocalSmtpServer
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "articles" / "demo"
 SEED_FILE = DEMO_DIR / "heterotopic-calcifications.txt"
@@ -91,3 +92,19 @@ def make_article(db, author, category):
         return article
 
     return make
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on 127.0.0.1 that the site sends through; tasks retry at once."""
+    server = LocalSmtpServer().start()
+    settings.MAILERS = server.mailer_settings()
+    settings.EMAIL_RETRY_BASE_SECONDS = 0
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def run_tasks(db):
+    """Run the due background tasks now, as a worker would."""
+    return factories.run_tasks

@@ -10,14 +10,18 @@ from contextlib import nullcontext
 import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from articles import workflow
 from articles.importer import import_article, parse_article
 from articles.models import Article, Section
 from articles.revisions import record_revision
 from authors.models import Author
+from symptomdb.background import housekeeping
 
 
 def staff_user(username, group=None, **fields):
@@ -110,3 +114,31 @@ def import_seed(data, **publish_options):
     article = import_article(parse_article(data)).article
     publish(article, **publish_options)
     return article
+
+
+def run_tasks():
+    """Run every task that is due in this process, as a worker's loop does, then return.
+
+    The loop of ``manage.py worker`` also closes "old" database connections between tasks,
+    which would close the test's own transaction; this runs the same housekeeping, claim and
+    ``Worker.run_task`` without that. The worker command itself runs in the tests that start
+    worker processes (tests/test_background.py).
+    """
+    housekeeping()
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    while True:
+        with transaction.atomic():
+            result = DBTaskResult.objects.ready().get_locked()
+            if result is None:
+                return
+            result.claim(worker.worker_id)
+        worker.run_task(result)

@@ -1,26 +1,32 @@
-"""Emails: moderators hear about held comments after commit; commenters who agreed hear about
-approval and replies; every such email can be stopped with a signed link."""
+"""Emails: moderators get a digest of held comments; commenters who agreed hear about approval
+and replies; every email is queued with its cause and delivered by the worker; every such email
+can be stopped with a signed link."""
 
-import logging
+from datetime import timedelta
 
 import pytest
+import time_machine
+from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 
 from comments import moderation, notifications
 from comments.models import Comment
+from symptomdb.models import OutgoingEmail
 
 pytestmark = pytest.mark.django_db
 
 
-def test_moderators_are_emailed_after_the_comment_is_committed(
-    article, post, moderator, mailoutbox, django_capture_on_commit_callbacks
+def test_a_held_comment_reaches_the_moderators_in_the_next_digest_not_during_the_post(
+    article, post, moderator, mailoutbox, run_tasks, settings
 ):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        post(article, body="Please look at this.")
-    assert mailoutbox == []
-    assert Comment.objects.count() == 1
-    for callback in callbacks:
-        callback()
+    settings.COMMENTS_DIGEST_MINUTES = 10
+    post(article, body="Please look at this.")
+    assert mailoutbox == []  # the reader's request sends nothing
+    run_tasks()
+    assert mailoutbox == []  # the digest waits for the end of its window
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        run_tasks()
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert message.to == [moderator.email]
@@ -28,34 +34,80 @@ def test_moderators_are_emailed_after_the_comment_is_committed(
     assert "/admin/comments/comment/?status__exact=pending" in message.body
 
 
-def test_no_moderator_email_for_spam(
-    article, post, moderator, mailoutbox, django_capture_on_commit_callbacks
+def test_a_burst_of_held_comments_is_one_digest(
+    article, post, moderator, mailoutbox, run_tasks, settings
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        post(article, website="filled")
+    settings.COMMENTS_DIGEST_MINUTES = 10
+    for number in range(12):
+        post(
+            article,
+            using=Client(REMOTE_ADDR=f"10.0.0.{number}"),
+            body=f"Buy now number {number} http://a.example http://b.example http://c.x",
+        )
+    assert Comment.objects.filter(status=Comment.Status.PENDING).count() == 12
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        run_tasks()
+    assert len(mailoutbox) == 1
+    assert "12 new comment(s) are waiting" in mailoutbox[0].body
+    # Nothing new: the next window sends nothing.
+    with time_machine.travel(timezone.now() + timedelta(minutes=30)):
+        post(article, body="One more, later.", email="late@example.com")
+    with time_machine.travel(timezone.now() + timedelta(minutes=45)):
+        run_tasks()
+    assert len(mailoutbox) == 2
+    assert "1 new comment(s)" in mailoutbox[1].body
+    assert "One more, later." in mailoutbox[1].body
+
+
+def test_no_moderator_email_for_spam(article, post, moderator, mailoutbox, run_tasks, settings):
+    settings.COMMENTS_DIGEST_MINUTES = 0
+    post(article, website="filled")
+    run_tasks()
     assert mailoutbox == []
 
 
-def test_a_failing_mail_server_never_loses_the_comment(
-    article, post, moderator, settings, caplog, django_capture_on_commit_callbacks
+def test_an_email_is_queued_with_its_cause_and_not_when_the_cause_rolls_back(
+    article, make_comment, moderator
+):
+    comment = make_comment(article, status=Comment.Status.PENDING, notify=True)
+
+    def approve_then_fail():
+        with transaction.atomic():
+            moderation.approve(comment, by=moderator)
+            assert OutgoingEmail.objects.filter(key=f"comment-published:{comment.pk}").exists()
+            raise RuntimeError("the request failed after the approval")
+
+    with pytest.raises(RuntimeError, match="failed after the approval"):
+        approve_then_fail()
+    assert not OutgoingEmail.objects.exists()
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+
+    moderation.approve(comment, by=moderator)
+    assert OutgoingEmail.objects.get().status == OutgoingEmail.Status.PENDING
+
+
+def test_a_failing_mail_server_never_loses_the_comment_or_the_email(
+    article, post, moderator, settings, run_tasks
 ):
     settings.MAILERS = {"default": {"BACKEND": "tests.comments.broken_mail.EmailBackend"}}
-    with (
-        caplog.at_level(logging.ERROR, logger="comments.notifications"),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        response = post(article, body="Saved whatever the mail server does.")
+    settings.COMMENTS_DIGEST_MINUTES = 0
+    response = post(article, body="Saved whatever the mail server does.")
     assert response.status_code == 302
     assert Comment.objects.filter(body="Saved whatever the mail server does.").exists()
-    assert "Could not send" in caplog.text
+    run_tasks()
+    email = OutgoingEmail.objects.get()
+    assert email.status == OutgoingEmail.Status.PENDING  # waiting for its next attempt
+    assert email.attempts == 1
+    assert "The mail server is down." in email.last_error
 
 
 def test_an_approved_comment_is_announced_to_a_consenting_commenter(
-    article, make_comment, moderator, mailoutbox, django_capture_on_commit_callbacks
+    article, make_comment, moderator, mailoutbox, run_tasks
 ):
     comment = make_comment(article, status=Comment.Status.PENDING, notify=True)
-    with django_capture_on_commit_callbacks(execute=True):
-        moderation.approve(comment, by=moderator)
+    moderation.approve(comment, by=moderator)
+    run_tasks()
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [comment.email]
     assert "is published" in mailoutbox[0].subject
@@ -63,23 +115,23 @@ def test_an_approved_comment_is_announced_to_a_consenting_commenter(
 
 
 def test_without_consent_nobody_is_emailed_on_approval_or_rejection(
-    article, make_comment, moderator, mailoutbox, django_capture_on_commit_callbacks
+    article, make_comment, moderator, mailoutbox, run_tasks
 ):
     first = make_comment(article, status=Comment.Status.PENDING)
     second = make_comment(article, status=Comment.Status.PENDING, notify=True)
-    with django_capture_on_commit_callbacks(execute=True):
-        moderation.approve(first, by=moderator)
-        moderation.reject(second, by=moderator, reason="off-topic")
+    moderation.approve(first, by=moderator)
+    moderation.reject(second, by=moderator, reason="off-topic")
+    run_tasks()
     assert mailoutbox == []
 
 
 def test_a_consenting_commenter_hears_about_an_approved_reply(
-    article, make_comment, moderator, mailoutbox, django_capture_on_commit_callbacks
+    article, make_comment, moderator, mailoutbox, run_tasks
 ):
     top = make_comment(article, notify=True, email="asker@example.com")
     reply = make_comment(article, parent=top, status=Comment.Status.PENDING, body="An answer.")
-    with django_capture_on_commit_callbacks(execute=True):
-        moderation.approve(reply, by=moderator)
+    moderation.approve(reply, by=moderator)
+    run_tasks()
     assert [message.to for message in mailoutbox] == [["asker@example.com"]]
     assert "An answer." in mailoutbox[0].body
 

@@ -1,0 +1,90 @@
+"""Site operations in the admin, for editors: outgoing emails and background tasks, with the
+failed ones first in mind and a "retry" action for each."""
+
+from django.contrib import admin, messages
+from django.tasks import TaskResultStatus
+from django.utils.html import format_html
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
+
+from .background import retry_email, retry_task
+from .models import OutgoingEmail
+from .roles import is_editor
+
+
+class EditorsOnlyMixin:
+    """Read-only lists that only editors open; changes go through the actions."""
+
+    def has_module_permission(self, request):
+        return is_editor(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_editor(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_retry_permission(self, request):
+        return is_editor(request.user)
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(EditorsOnlyMixin, admin.ModelAdmin):
+    list_display = ["subject", "to", "status", "attempts", "last_error", "created_at", "sent_at"]
+    list_filter = ["status"]
+    search_fields = ["subject", "key"]
+    date_hierarchy = "created_at"
+    actions = ["retry"]
+    fields = [
+        "key",
+        "recipients",
+        "subject",
+        "body",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "sent_at",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="to")
+    def to(self, email):
+        return ", ".join(email.recipients)
+
+    @admin.action(description="Send the selected failed emails again", permissions=["retry"])
+    def retry(self, request, queryset):
+        retried = sum(retry_email(email) for email in queryset.failed())
+        self.message_user(request, f"{retried} failed email(s) queued again.", messages.SUCCESS)
+
+
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class TaskResultAdmin(EditorsOnlyMixin, DBTaskResultAdmin):
+    list_display = ["task_name", "status", "error", "enqueued_at", "started_at", "finished_at"]
+    list_filter = ["status", "queue_name"]
+    actions = ["retry"]
+
+    @admin.display(description="error")
+    def error(self, result):
+        if result.status != TaskResultStatus.FAILED:
+            return "—"
+        last_line = result.traceback.strip().splitlines()[-1:] or [result.exception_class_path]
+        return format_html("<code>{}</code>", last_line[0][:200])
+
+    @admin.action(description="Run the selected failed tasks again", permissions=["retry"])
+    def retry(self, request, queryset):
+        failed = queryset.filter(status=TaskResultStatus.FAILED)
+        for result in failed:
+            retry_task(result)
+        self.message_user(
+            request, f"{failed.count()} failed task(s) queued again.", messages.SUCCESS
+        )
