@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import normalize_newlines
 
+from comments.models import Comment, CommentSettings
 from symptomdb.roles import is_editor
 
 from .terms import TERM_INDEXES
@@ -57,6 +58,7 @@ class Category(models.Model):
     )
     slug = models.SlugField(max_length=100, unique=True, help_text="Used in the category's URL.")
     description = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = CategoryQuerySet.as_manager()
 
@@ -83,6 +85,11 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_author(self, author):
         return self.filter(author=author)
+
+    def comments_changed(self):
+        """Mark what readers see of these articles' comments as changed: the cached pages'
+        stamp (``articles.page_cache``) moves on."""
+        return self.update(comments_changed_at=timezone.now())
 
     def awaiting_review(self):
         """Working copies handed to the reviewers, oldest submission first."""
@@ -169,6 +176,12 @@ class Article(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    comments_changed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the comments readers see last changed (pages cached before are stale).",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -631,6 +644,25 @@ class PublishedVersionQuerySet(models.QuerySet):
             )
         )
 
+    def with_comment_state(self):
+        """Annotate ``comments_closed`` (an editor closed them) and ``approved_threads`` (the
+        number of published top-level comments), so the comment block needs no extra count."""
+        closed = CommentSettings.objects.filter(
+            article=models.OuterRef("article_id"), comments_open=False
+        )
+        threads = (
+            Comment.objects.approved()
+            .filter(article=models.OuterRef("article_id"), parent__isnull=True)
+            .order_by()
+            .values("article")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        return self.annotate(
+            comments_closed=models.Exists(closed),
+            approved_threads=Coalesce(models.Subquery(threads), 0),
+        )
+
     def newest_first(self):
         """Newest first publication first: the order of "Latest articles" and the feeds."""
         return self.order_by("-first_published_at", "-pk")
@@ -765,6 +797,7 @@ class PublishedVersion(models.Model):
         ]
         indexes = [
             models.Index(fields=["live_from", "live_until"], name="version_live_idx"),
+            models.Index(fields=["live_until"], name="version_live_until_idx"),
             models.Index(fields=["slug"], name="version_slug_idx"),
             models.Index(fields=["-first_published_at"], name="version_newest_idx"),
         ]

@@ -4,9 +4,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView
 
+from authors.models import attach_primary_affiliations
 from authors.ratings import rating_context
 from comments.section import ArticleCommentsMixin
 
+from . import page_cache
 from .models import Article, Category, PublishedVersion
 from .structured_data import article_structured_data, breadcrumb_items
 
@@ -40,10 +42,14 @@ class CategoryView(PublishedArticlesMixin, ListView):
         return super().get_context_data(category=self.category, **kwargs)
 
 
-def article_page_context(request, version):
-    """What the article page shows besides the version itself (also used by the preview)."""
+def article_page_context(request, version, *, shared=False):
+    """What the article page shows besides the version itself (also used by the preview).
+
+    ``shared``: for the page every anonymous reader gets, without this reader's rating.
+    """
+    reader = {"rating_refusal": "", "reader_score": None} if shared else None
     return {
-        **rating_context(request, version.author),
+        **(reader or rating_context(request, version.author)),
         "breadcrumbs": breadcrumb_items(version, request),
         "meta_description": version.summary,
         "structured_data": article_structured_data(version, request),
@@ -51,15 +57,34 @@ def article_page_context(request, version):
 
 
 class ArticleDetailView(ArticleCommentsMixin, DetailView):
-    """The live published version of an article; every reader, editors included, sees this."""
+    """The live published version of an article; every reader, editors included, sees this.
+
+    Anonymous readers share one cached page per stamp (``articles.page_cache``), with their
+    own CSRF token, form start time and rating filled in.
+    """
 
     template_name = "articles/article_detail.html"
     context_object_name = "article"
+    # Rendering the page that every anonymous reader shares: no per-reader data in it.
+    shared = False
 
     def get_queryset(self):
-        return PublishedVersion.objects.live().with_byline().with_review()
+        return (
+            PublishedVersion.objects.live()
+            .select_related("category", "author", "reviewed_by")
+            .with_comment_state()
+        )
+
+    def get_object(self, queryset=None):
+        version = super().get_object(queryset)
+        attach_primary_affiliations(version.author, version.reviewed_by)
+        return version
 
     def get(self, request, *args, **kwargs):
+        if page_cache.enabled() and page_cache.shareable(request) and self.cacheable_query():
+            stamp = page_cache.article_stamp(kwargs["slug"])
+            if stamp is not None:
+                return self.cached(request, stamp)
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
@@ -67,6 +92,29 @@ class ArticleDetailView(ArticleCommentsMixin, DetailView):
             if moved is None:
                 raise
             return redirect(moved, permanent=True)
+
+    def cacheable_query(self):
+        """Only the comment page number varies the shared page; anything else is per reader."""
+        return set(self.request.GET) <= {"comments"}
+
+    def cached(self, request, stamp):
+        key = page_cache.key_for(
+            "article", self.kwargs["slug"], request.GET.get("comments", ""), stamp
+        )
+        score, reader_rating = page_cache.reader_rating(request, author_id=stamp[1])
+        return page_cache.serve(
+            request,
+            key,
+            self.render_shared,
+            etag=page_cache.etag_for(key, score or ""),
+            last_modified=page_cache.latest_time(stamp),
+            reader_rating=reader_rating,
+        )
+
+    def render_shared(self):
+        self.shared = True
+        response = super().get(self.request, **self.kwargs)
+        return page_cache.rendered(response)
 
     def renamed_version(self):
         """The live version of an article that was published, or is edited, under this slug."""
@@ -82,10 +130,13 @@ class ArticleDetailView(ArticleCommentsMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         version = self.object
-        return super().get_context_data(
+        context = super().get_context_data(
             related_articles=PublishedVersion.objects.live().related_to(
                 version, limit=settings.RELATED_ARTICLES
             ),
-            **article_page_context(self.request, version),
+            **article_page_context(self.request, version, shared=self.shared),
             **kwargs,
         )
+        if self.shared:
+            context["csrf_token"] = page_cache.CSRF_PLACEHOLDER
+        return context

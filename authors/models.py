@@ -114,6 +114,7 @@ class Author(models.Model):
     stars_3 = models.PositiveIntegerField("3-star ratings", default=0, editable=False)
     stars_2 = models.PositiveIntegerField("2-star ratings", default=0, editable=False)
     stars_1 = models.PositiveIntegerField("1-star ratings", default=0, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = AuthorQuerySet.as_manager()
 
@@ -209,6 +210,24 @@ class Affiliation(models.Model):
 class AuthorAffiliationQuerySet(models.QuerySet):
     def primary(self):
         return self.filter(is_primary=True)
+
+
+def attach_primary_affiliations(*authors):
+    """Give each of ``authors`` its ``primary_affiliation_links``, all in one query.
+
+    The article page shows the byline's and the reviewer's places; one query serves both.
+    """
+    authors = [author for author in authors if author is not None]
+    links = (
+        AuthorAffiliation.objects.primary()
+        .filter(author__in=[author.pk for author in authors])
+        .select_related("affiliation")
+    )
+    by_author = {}
+    for link in links:
+        by_author.setdefault(link.author_id, []).append(link)
+    for author in authors:
+        author.primary_affiliation_links = by_author.get(author.pk, [])
 
 
 class AuthorAffiliation(models.Model):

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -8,11 +9,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_protect
 from django.views.generic import ListView
 
+from articles import page_cache
 from articles.models import PublishedVersion
 from symptomdb.addresses import request_address_hash
 
 from .forms import RatingForm
-from .models import Author
+from .models import Author, AuthorAffiliation
 from .ratings import (
     RatingLimitReached,
     Reader,
@@ -50,14 +52,42 @@ class AuthorListView(ListView):
 
 
 class AuthorDetailView(ListView):
-    """An author's page: who they are, where they work, their rating and their articles."""
+    """An author's page: who they are, where they work, their rating and their articles.
+
+    Anonymous readers share one cached page per stamp (``articles.page_cache``), with their
+    own CSRF token and rating filled in.
+    """
 
     template_name = "authors/author_detail.html"
     paginate_by = settings.ARTICLES_PER_PAGE
+    shared = False
+
+    def get(self, request, *args, **kwargs):
+        if page_cache.enabled() and page_cache.shareable(request) and set(request.GET) <= {"page"}:
+            stamp = page_cache.author_stamp(kwargs["slug"])
+            if stamp is not None:
+                key = page_cache.key_for(
+                    "author", kwargs["slug"], request.GET.get("page", ""), stamp
+                )
+                score, reader_rating = page_cache.reader_rating(request, author_id=stamp[0])
+                return page_cache.serve(
+                    request,
+                    key,
+                    self.render_shared,
+                    etag=page_cache.etag_for(key, score or ""),
+                    last_modified=page_cache.latest_time(stamp),
+                    reader_rating=reader_rating,
+                )
+        return super().get(request, *args, **kwargs)
+
+    def render_shared(self):
+        self.shared = True
+        return page_cache.rendered(super().get(self.request, **self.kwargs))
 
     def get_queryset(self):
+        links = AuthorAffiliation.objects.select_related("affiliation")
         self.author = get_object_or_404(
-            Author.objects.prefetch_related("affiliation_links__affiliation"),
+            Author.objects.prefetch_related(Prefetch("affiliation_links", queryset=links)),
             slug=self.kwargs["slug"],
         )
         return (
@@ -68,9 +98,12 @@ class AuthorDetailView(ListView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            author=self.author, **rating_context(self.request, self.author), **kwargs
-        )
+        if self.shared:
+            reader = {"rating_refusal": "", "reader_score": None}
+            reader["csrf_token"] = page_cache.CSRF_PLACEHOLDER
+        else:
+            reader = rating_context(self.request, self.author)
+        return super().get_context_data(author=self.author, **reader, **kwargs)
 
 
 def _wants_json(request):

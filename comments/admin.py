@@ -4,6 +4,8 @@ from django.db.models import Case, Value, When
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
+from articles.models import Article
+
 from . import moderation
 from .forms import ModerationReasonForm
 from .models import Comment, CommentSettings, ModerationEvent
@@ -151,3 +153,12 @@ class CommentSettingsAdmin(admin.ModelAdmin):
     list_select_related = ["article"]
     autocomplete_fields = ["article"]
     search_fields = ["article__title"]
+
+    # Opening or closing comments changes the article page readers see.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        Article.objects.filter(pk=obj.article_id).comments_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        Article.objects.filter(pk=obj.article_id).comments_changed()

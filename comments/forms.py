@@ -72,7 +72,7 @@ class CommentForm(forms.Form):
         self.seconds_to_post = None
         self.parent_comment = None
         if not self.is_bound:
-            self.initial["started"] = make_form_token()
+            self.initial.setdefault("started", make_form_token())
 
     def clean_name(self):
         name = self.cleaned_data["name"]

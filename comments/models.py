@@ -48,13 +48,19 @@ class CommentSettings(models.Model):
 
 def comments_open(version):
     """Whether readers may comment now on the article that ``version`` (a published version)
-    shows: live, not closed by an editor, not past ``COMMENTS_CLOSE_AFTER_DAYS``."""
+    shows: live, not closed by an editor, not past ``COMMENTS_CLOSE_AFTER_DAYS``.
+
+    Uses ``comments_closed`` when the version was fetched ``with_comment_state()``.
+    """
     if not version.is_live:
         return False
     days = settings.COMMENTS_CLOSE_AFTER_DAYS
     if days and version.first_published_at < timezone.now() - timedelta(days=days):
         return False
-    return not CommentSettings.objects.filter(pk=version.article_id, comments_open=False).exists()
+    closed = getattr(version, "comments_closed", None)
+    if closed is None:
+        closed = CommentSettings.objects.filter(pk=version.article_id, comments_open=False).exists()
+    return not closed
 
 
 class CommentQuerySet(models.QuerySet):

@@ -4,6 +4,8 @@ comment's history row; the admin actions and the commands call these functions."
 from django.db import transaction
 from django.utils import timezone
 
+from articles.models import Article
+
 from . import notifications
 from .models import Comment, ModerationEvent
 
@@ -19,6 +21,9 @@ def _decide(comment, status, action, *, by, reason="", note=""):
         ModerationEvent.objects.create(
             comment=locked, action=action, actor=by, reason=reason, note=note, created_at=now
         )
+        if Comment.Status.APPROVED in {status, locked.status}:
+            # What readers see changed (it appeared or went away).
+            Article.objects.filter(pk=locked.article_id).comments_changed()
         if status == Comment.Status.APPROVED:
             notifications.notify_published(locked)
     comment.status, comment.decided_at, comment.decided_by = status, now, by

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from articles.models import Article
+
 from . import notifications, rules
 from .models import Comment
 
@@ -85,5 +87,6 @@ def post_comment(
     if comment.status == Comment.Status.PENDING:
         notifications.schedule_moderation_digest()
     elif comment.status == Comment.Status.APPROVED:
+        Article.objects.filter(pk=article.pk).comments_changed()
         notifications.notify_published(comment)
     return comment

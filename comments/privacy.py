@@ -7,6 +7,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from articles.models import Article
+
 from .models import Comment, ModerationEvent
 
 FORMER_READER = "Former reader"
@@ -49,11 +51,12 @@ def export_commenter(email):
 
 
 @transaction.atomic
+@transaction.atomic
 def erase_commenter(email):
     """Anonymise the commenter's comments; the comments stay, so reply threads stay whole."""
-    return Comment.objects.by_email(email).update(
-        name=FORMER_READER, email="", address_hash="", user=None, notify=False
-    )
+    comments = Comment.objects.by_email(email)
+    Article.objects.filter(pk__in=comments.values("article")).comments_changed()
+    return comments.update(name=FORMER_READER, email="", address_hash="", user=None, notify=False)
 
 
 @transaction.atomic

@@ -1,8 +1,12 @@
 """The comment block under an article: what it shows, in a fixed number of queries.
 
 ``ArticleCommentsMixin`` adds it to the article page; a form with errors is shown in the same
-block of the same page.
+block of the same page. The page every anonymous reader shares (``shared``) has no reader's
+own data: no pending comments, no "just posted" notice, and a placeholder for the form's start
+time (``articles.page_cache`` fills it in per request).
 """
+
+from functools import cached_property
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -13,23 +17,40 @@ from .models import Comment, comments_open
 OWN_COMMENTS_SESSION_KEY = "comments_own"
 JUST_POSTED_SESSION_KEY = "comments_just_posted"
 OWN_COMMENTS_KEPT = 20
+STARTED_PLACEHOLDER = "__SDB_FORM_STARTED__"
 
 
-def comment_section(request, version, *, form=None):
+class CountedPaginator(Paginator):
+    """A paginator told the number of items, counted with the page's main query."""
+
+    def __init__(self, object_list, per_page, *, count):
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self):
+        return self.known_count
+
+
+def comment_section(request, version, *, form=None, shared=False):
     """Everything the comment block under an article shows, in a fixed number of queries.
 
-    ``version`` is the published version on the page; comments belong to its article.
+    ``version`` is the published version on the page (fetched ``with_comment_state()``);
+    comments belong to its article.
     """
     is_open = comments_open(version)
     comments = Comment.objects.for_article(version.article_id)
     threads = comments.approved().threads().with_author_profiles().with_approved_replies()
-    page = Paginator(threads, settings.COMMENTS_PER_PAGE).get_page(request.GET.get("comments"))
+    paginator = CountedPaginator(
+        threads, settings.COMMENTS_PER_PAGE, count=version.approved_threads
+    )
+    page = paginator.get_page(request.GET.get("comments"))
     for comment in page:
         comment.badge = comment.badge_for(version)
         for reply in comment.approved_replies:
             reply.badge = reply.badge_for(version)
 
-    own_ids = request.session.get(OWN_COMMENTS_SESSION_KEY)
+    own_ids = None if shared else request.session.get(OWN_COMMENTS_SESSION_KEY)
     own_pending = (
         list(
             comments.filter(
@@ -41,9 +62,9 @@ def comment_section(request, version, *, form=None):
     )
     replying_to = None
     if is_open and form is None:
-        initial = {}
+        initial = {"started": STARTED_PLACEHOLDER} if shared else {}
         user = request.user
-        if user.is_authenticated:
+        if not shared and user.is_authenticated:
             initial = {"name": user.get_full_name() or user.get_username(), "email": user.email}
         reply_pk = request.GET.get("reply_to", "")
         if reply_pk.isdigit():
@@ -60,7 +81,7 @@ def comment_section(request, version, *, form=None):
             "own_pending": own_pending,
             "form": form if is_open else None,
             "replying_to": replying_to,
-            "just_posted": request.session.pop(JUST_POSTED_SESSION_KEY, False),
+            "just_posted": False if shared else request.session.pop(JUST_POSTED_SESSION_KEY, False),
         }
     }
 
@@ -70,8 +91,11 @@ class ArticleCommentsMixin:
 
     # A bound form with errors, when the page answers a comment post that was refused.
     comment_form = None
+    shared = False
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(comment_section(self.request, self.object, form=self.comment_form))
+        context.update(
+            comment_section(self.request, self.object, form=self.comment_form, shared=self.shared)
+        )
         return context

@@ -353,6 +353,9 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's loggers write through ours only (its default console handler would repeat
+        # each line without the time and request id).
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # Django's own request logger repeats what RequestIdMiddleware logs; keep its errors.
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "ERROR"},
@@ -360,6 +363,12 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Whole pages for anonymous readers (articles/page_cache.py), kept this long in the cache under
+# a key that changes with anything they show; 0 turns the page cache off.
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "3600"))
+# Pages without per-reader data (lists, feeds, sitemap) may be kept by a proxy or browser this long.
+PUBLIC_PAGE_MAX_AGE = int(os.environ.get("DJANGO_PUBLIC_PAGE_MAX_AGE", "60"))
 
 # Background work (symptomdb/background.py): Django's tasks framework with the database backend,
 # so tasks are rows written in the same transaction as their cause. `manage.py worker` runs them.

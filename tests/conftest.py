@@ -4,6 +4,9 @@ import pytest
 
 from articles.models import Category
 from authors.models import Affiliation, Author, AuthorAffiliation
+from authors.ratings import Reader, rate_author
+from comments.models import Comment
+from symptomdb.addresses import address_hash
 from tests import factories
 from tests.mailserver import LocalSmtpServer
 
@@ -108,3 +111,48 @@ def smtp_server(settings):
 def run_tasks(db):
     """Run the due background tasks now, as a worker would."""
     return factories.run_tasks
+
+
+@pytest.fixture
+def make_comment(db):
+    """``make_comment(article, status=..., **fields)``: a comment stored as it stands."""
+    counter = iter(range(1, 100_000))
+
+    def make(article, *, status=Comment.Status.APPROVED, **fields):
+        number = next(counter)
+        fields.setdefault("name", f"Reader {number}")
+        fields.setdefault("email", f"reader{number}@example.com")
+        fields.setdefault("body", f"Comment number {number}.")
+        return Comment.objects.create(article=article, status=status, **fields)
+
+    return make
+
+
+@pytest.fixture
+def rate(db):
+    """``rate(author, score, n)``: reader number ``n`` (own token and address) rates ``author``."""
+
+    def rate(author, score, n):
+        return rate_author(
+            author,
+            score,
+            reader=Reader(token=f"test-reader-{n:06d}"),
+            address_hash=address_hash(f"10.0.{n // 250}.{n % 250}"),
+        )
+
+    return rate
+
+
+@pytest.fixture
+def rate_many(rate):
+    """``rate_many(author, {5: 3, 4: 1})``: that many readers give each score."""
+
+    def rate_many(author, counts, start=0):
+        n = start
+        for score, number in counts.items():
+            for _ in range(number):
+                rate(author, score, n)
+                n += 1
+        return n
+
+    return rate_many

@@ -2,38 +2,6 @@ import pytest
 from django.test import Client
 
 from authors.models import Author
-from authors.ratings import Reader, rate_author
-from symptomdb.addresses import address_hash
-
-
-@pytest.fixture
-def rate(db):
-    """``rate(author, score, n)``: reader number ``n`` (own token and address) rates ``author``."""
-
-    def rate(author, score, n):
-        return rate_author(
-            author,
-            score,
-            reader=Reader(token=f"test-reader-{n:06d}"),
-            address_hash=address_hash(f"10.0.{n // 250}.{n % 250}"),
-        )
-
-    return rate
-
-
-@pytest.fixture
-def rate_many(rate):
-    """``rate_many(author, {5: 3, 4: 1})``: that many readers give each score."""
-
-    def rate_many(author, counts, start=0):
-        n = start
-        for score, number in counts.items():
-            for _ in range(number):
-                rate(author, score, n)
-                n += 1
-        return n
-
-    return rate_many
 
 
 @pytest.fixture

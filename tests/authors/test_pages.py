@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from authors.models import Affiliation, AuthorAffiliation
@@ -129,10 +130,20 @@ def test_rating_from_the_article_page_returns_to_it_and_shows_the_readers_rating
         {"csrfmiddlewaretoken": token, "score": "2", "next": article.get_absolute_url()},
     )
     assert response["Location"] == article.get_absolute_url()
-    after, page = count_queries(csrf_client, article.get_absolute_url())
+    _, page = count_queries(csrf_client, article.get_absolute_url())
+    assert "Thank you: you rated Ada Byline 2 of 5." in page
     assert "Your rating: 2 of 5." in page
-    # Messages are stored in a cookie; the reader's own rating costs one query.
-    assert after == before + 1
+    # Then the shared cached page, with this reader's rating filled in: the stamp, their score
+    # and the author's name for the form, whatever the page holds.
+    count_queries(csrf_client, article.get_absolute_url())  # renders the shared page once
+    cached, page = count_queries(csrf_client, article.get_absolute_url())
+    assert "Your rating: 2 of 5." in page
+    assert cached == 3
+    # Another reader's page never shows it.
+    _, other = count_queries(Client(), article.get_absolute_url())
+    assert "Your rating: 2 of 5." not in other
+    assert "You have not rated Ada Byline yet." in other
+    assert before >= cached
 
 
 def test_author_list_query_count_is_constant_as_authors_and_ratings_grow(
@@ -152,8 +163,9 @@ def test_author_list_query_count_is_constant_as_authors_and_ratings_grow(
 
 
 def test_author_page_query_count_is_constant_as_articles_and_ratings_grow(
-    csrf_client, author, make_article, rate_many
+    csrf_client, author, make_article, rate_many, settings
 ):
+    settings.PAGE_CACHE_SECONDS = 0  # the page as rendered; tests/articles/test_page_cache.py
     make_article()
     rate_many(author, {5: 1})
     few, _ = count_queries(csrf_client, author.get_absolute_url())

@@ -5,7 +5,6 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from comments.forms import make_form_token
-from comments.models import Comment
 
 
 @pytest.fixture
@@ -55,20 +54,6 @@ def post(client, comment_data, post_comment_url):
         return (using or client).post(post_comment_url(article), comment_data(**fields))
 
     return send
-
-
-@pytest.fixture
-def make_comment(db):
-    counter = iter(range(1, 100_000))
-
-    def make(article, *, status=Comment.Status.APPROVED, **fields):
-        number = next(counter)
-        fields.setdefault("name", f"Reader {number}")
-        fields.setdefault("email", f"reader{number}@example.com")
-        fields.setdefault("body", f"Comment number {number}.")
-        return Comment.objects.create(article=article, status=status, **fields)
-
-    return make
 
 
 @pytest.fixture

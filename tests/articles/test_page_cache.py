@@ -1,0 +1,191 @@
+"""Anonymous pages come from the cache under a key of what they show: any change readers would
+see (a publication, a scheduled time arriving, an approved comment, a rating, a renamed author)
+shows at once, per-reader pieces are never shared, and repeat visits get a 304."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import workflow
+from articles.models import Category, Section
+from comments import moderation
+from comments.models import Comment
+from tests.factories import publish, signed_in_client, staff_user
+from tests.queries import count_queries
+
+pytestmark = pytest.mark.django_db
+
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+STARTED = re.compile(r'name="started" value="([^"]+)"')
+
+
+def page(client, url, **headers):
+    response = client.get(url, headers=headers)
+    assert response.status_code in {200, 304}, url
+    return response
+
+
+def test_a_cached_page_costs_one_query_however_big_it_is(make_article, make_comment):
+    article = make_article(sections=40)
+    for number in range(30):
+        make_comment(article, body=f"Comment {number}")
+    urls = [
+        article.get_absolute_url(),
+        "/",
+        reverse("articles:index"),
+        article.category.get_absolute_url(),
+        article.author.get_absolute_url(),
+        reverse("articles:symptoms"),
+        reverse("articles:feed"),
+        reverse("articles:sitemap"),
+    ]
+    reader = Client()
+    for url in urls:
+        count_queries(reader, url)  # the first reader renders and stores the shared page
+    for url in urls:
+        queries, _ = count_queries(Client(), url)
+        assert queries == 1, url  # the stamp; the page itself comes from the cache
+    assert "Comment 29" in count_queries(Client(), article.get_absolute_url())[1]
+
+
+def test_each_reader_gets_their_own_csrf_and_form_tokens_and_their_post_works(make_article):
+    article = make_article()
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    page(first, article.get_absolute_url())
+    one = page(first, article.get_absolute_url()).content.decode()
+    two = page(second, article.get_absolute_url()).content.decode()
+    assert "__SDB" not in one
+    assert CSRF.search(one).group(1) != CSRF.search(two).group(1)
+    assert STARTED.search(one).group(1) != STARTED.search(two).group(1)
+    with time_machine.travel(timezone.now() + timedelta(seconds=30)):
+        response = second.post(
+            reverse("comments:post", args=[article.slug]),
+            {
+                "name": "Second Reader",
+                "email": "second@example.org",
+                "body": "Posted from a cached page.",
+                "started": STARTED.search(two).group(1),
+                "csrfmiddlewaretoken": CSRF.search(two).group(1),
+            },
+        )
+    assert response.status_code == 302
+    assert Comment.objects.get().body == "Posted from a cached page."
+
+
+def test_a_new_published_version_shows_at_once(make_article):
+    article = make_article()
+    reader = Client()
+    assert "Paragraph 1." in page(reader, article.get_absolute_url()).content.decode()
+    Section.objects.filter(article=article, position=1).update(body="A reviewed correction.")
+    assert "Paragraph 1." in page(reader, article.get_absolute_url()).content.decode()
+    publish(article, note="Corrected")
+    text = page(reader, article.get_absolute_url()).content.decode()
+    assert "A reviewed correction." in text
+    assert "Corrected" in text
+
+
+def test_a_scheduled_version_and_article_appear_when_their_time_comes(make_article):
+    live = make_article(title="What is already live?")
+    Section.objects.filter(article=live, position=1).update(body="The scheduled wording.")
+    at = timezone.now() + timedelta(hours=1)
+    publish(live, at=at, note="Scheduled")
+    newcomer = make_article(title="What comes later?", live_from=at)
+    reader = Client()
+    assert "The scheduled wording." not in page(reader, live.get_absolute_url()).content.decode()
+    assert "What comes later?" not in page(reader, "/").content.decode()
+    with time_machine.travel(at + timedelta(seconds=1)):
+        assert "The scheduled wording." in page(reader, live.get_absolute_url()).content.decode()
+        assert "What comes later?" in page(reader, "/").content.decode()
+        assert reader.get(newcomer.get_absolute_url()).status_code == 200
+
+
+def test_unpublishing_removes_the_page_and_the_lists_entry_at_once(make_article):
+    article = make_article(title="What goes away?")
+    reader = Client()
+    assert "What goes away?" in page(reader, "/").content.decode()
+    page(reader, article.get_absolute_url())
+    workflow.unpublish(article, by=staff_user("edna", "Editors"))
+    assert reader.get(article.get_absolute_url()).status_code == 404
+    assert "What goes away?" not in page(reader, "/").content.decode()
+
+
+def test_an_approved_comment_and_a_rating_show_at_once(make_article, make_comment, rate_many):
+    article = make_article()
+    reader = Client()
+    page(reader, article.get_absolute_url())
+    comment = make_comment(article, status=Comment.Status.PENDING, body="Approved just now.")
+    moderation.approve(comment, by=staff_user("mo", "Moderators"))
+    text = page(reader, article.get_absolute_url()).content.decode()
+    assert "Approved just now." in text
+    before = page(reader, article.author.get_absolute_url()).content.decode()
+    rate_many(article.author, {5: 4})
+    after = page(reader, article.author.get_absolute_url()).content.decode()
+    assert before != after
+    assert "4 ratings" in after or "4 rating" in after
+
+
+def test_an_authors_new_credentials_and_a_renamed_category_show_at_once(make_article):
+    article = make_article()
+    reader = Client()
+    page(reader, article.get_absolute_url())
+    page(reader, "/")
+    author = article.author
+    author.credentials = "MD, PhD"
+    author.save()
+    Category.objects.filter(pk=article.category_id).update(name="Conditions A to Z")
+    Category.objects.get(pk=article.category_id).save()  # the admin saves the row
+    text = page(reader, article.get_absolute_url()).content.decode()
+    assert "Ada Byline, MD, PhD" in text
+    assert "Conditions A to Z" in text
+    assert "Conditions A to Z" in page(reader, "/").content.decode()
+
+
+def test_a_repeat_visit_gets_a_304_until_the_page_changes(make_article):
+    article = make_article()
+    reader = Client()
+    first = page(reader, article.get_absolute_url())
+    assert first["Cache-Control"] == "private, no-cache"
+    assert "Last-Modified" in first
+    again = reader.get(article.get_absolute_url(), headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+    assert again.content == b""
+    publish(article, note="Changed")  # same text, a new version and review
+    changed = reader.get(article.get_absolute_url(), headers={"If-None-Match": first["ETag"]})
+    assert changed.status_code == 200
+    assert changed["ETag"] != first["ETag"]
+
+
+def test_lists_may_be_kept_by_a_proxy_for_a_minute(make_article, settings):
+    make_article()
+    home = page(Client(), "/")
+    assert home["Cache-Control"] == f"public, max-age={settings.PUBLIC_PAGE_MAX_AGE}"
+    assert "Cookie" in home["Vary"]
+    assert "Set-Cookie" not in home.headers
+    again = Client().get("/", headers={"If-None-Match": home["ETag"]})
+    assert again.status_code == 304
+
+
+def test_signed_in_staff_and_readers_with_a_message_get_their_own_page(make_article):
+    article = make_article()
+    Client().get(article.get_absolute_url())
+    editor = signed_in_client(staff_user("edna", "Editors"))
+    queries, text = count_queries(editor, article.get_absolute_url())
+    assert queries > 1  # rendered for them, not from the shared entry
+    assert "Staff accounts do not rate authors" in text
+    assert (
+        "Staff accounts do not rate authors"
+        not in Client().get(article.get_absolute_url()).content.decode()
+    )
+
+
+def test_with_the_page_cache_off_pages_are_rendered_every_time(make_article, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    article = make_article()
+    response = Client().get(article.get_absolute_url())
+    assert "ETag" not in response
+    assert count_queries(Client(), article.get_absolute_url())[0] > 1

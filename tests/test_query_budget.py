@@ -1,0 +1,83 @@
+"""Every public page runs a fixed, small number of SQL queries however much data there is.
+
+Measured with the page cache off (each page rendered in full), for an anonymous reader with no
+cookies, at two data sizes each: 1 vs 300 comments, 2 vs 40 sections, 1 vs 200 articles by an
+author, 5 vs 5,000 articles. The cached path costs one query (tests/articles/test_page_cache.py).
+"""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from articles import seeding
+from articles.models import PublishedVersion
+from tests.queries import count_queries
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE_PAGE = 5
+LIST_PAGE = 4
+SEARCH_PAGE = 3
+
+
+@pytest.fixture(autouse=True)
+def _uncached(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+def queries(url):
+    return count_queries(Client(), url)[0]
+
+
+def quiet(*_):
+    pass
+
+
+def test_the_article_page_stays_within_budget_with_300_comments_and_40_sections(
+    make_article, make_comment
+):
+    small, large = make_article(sections=2), make_article(sections=40)
+    make_comment(small)
+    for number in range(300):
+        parent = make_comment(large, body=f"Thread {number}")
+        if number % 3 == 0:
+            make_comment(large, parent=parent, body=f"Reply {number}")
+    few, many = queries(small.get_absolute_url()), queries(large.get_absolute_url())
+    assert few == many <= ARTICLE_PAGE
+
+
+def test_list_pages_stay_within_budget_with_5_and_5000_articles(make_article):
+    for _ in range(5):
+        make_article()
+    urls = ["/", reverse("articles:index"), "/categories/symptom-database/"]
+    few = {url: queries(url) for url in urls}
+    seeding.seed_articles(5000, quiet)
+    assert PublishedVersion.objects.live().count() == 5005
+    bench_category = reverse("articles:category", args=["bench-1"])
+    many = {url: queries(url) for url in urls}
+    assert few == many
+    assert max(many.values()) <= LIST_PAGE
+    assert queries(bench_category) <= LIST_PAGE
+    for url in (
+        reverse("articles:symptoms"),
+        reverse("articles:feed"),
+        reverse("articles:sitemap"),
+    ):
+        assert queries(url) <= 7, url
+    assert queries(f"{reverse('articles:search')}?q=calcifications") <= SEARCH_PAGE
+
+
+def test_the_author_page_stays_within_budget_with_1_and_200_articles(make_article, author):
+    make_article()
+    few = queries(author.get_absolute_url())
+    for _ in range(199):
+        make_article()
+    assert queries(author.get_absolute_url()) == few <= LIST_PAGE
+
+
+def test_search_stays_within_budget_however_many_results(make_article):
+    make_article()
+    few = queries(f"{reverse('articles:search')}?q=condition")
+    for _ in range(30):
+        make_article()
+    assert queries(f"{reverse('articles:search')}?q=condition") == few <= SEARCH_PAGE
