@@ -6,6 +6,7 @@ it, so building the data costs no query. The JSON is escaped like Django's ``jso
 no article text can close the script element.
 """
 
+import datetime
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -73,44 +74,44 @@ def medical_condition(article):
     return condition
 
 
-def breadcrumb_items(article, request):
-    """(name, absolute URL) pairs: Home > Category > Article."""
+def iso_seconds(moment):
+    """An ISO 8601 time to the second, in UTC: what feeds and structured data need."""
+    return moment.astimezone(datetime.UTC).replace(microsecond=0).isoformat()
+
+
+def breadcrumb_items(article):
+    """(name, path) pairs: Home > Category > Article."""
     return [
-        ("Home", request.build_absolute_uri(reverse("articles:home"))),
-        (article.category.name, request.build_absolute_uri(article.category.get_absolute_url())),
-        (article.title, request.build_absolute_uri(article.get_absolute_url())),
+        ("Home", reverse("articles:home")),
+        (article.category.name, article.category.get_absolute_url()),
+        (article.title, article.get_absolute_url()),
     ]
 
 
 def breadcrumb_list(article, request):
-    return {
-        "@type": "BreadcrumbList",
-        "itemListElement": [
-            {"@type": "ListItem", "position": position, "name": name, "item": url}
-            for position, (name, url) in enumerate(breadcrumb_items(article, request), start=1)
-        ],
-    }
+    items = breadcrumb_items(article)
+    elements = []
+    for position, (name, path) in enumerate(items, start=1):
+        element = {"@type": "ListItem", "position": position, "name": name}
+        if position < len(items):  # the page itself, last, needs no link (Google's guidance)
+            element["item"] = request.build_absolute_uri(path)
+        elements.append(element)
+    return {"@type": "BreadcrumbList", "itemListElement": elements}
 
 
 def article_structured_data(article, request):
     """The JSON-LD graph of an article page (``article``: a published version) as Python data."""
-    url = request.build_absolute_uri(article.get_absolute_url())
     page = {
         "@type": "MedicalWebPage",
-        "@id": url,
-        "url": url,
-        "name": article.title,
         "headline": article.title,
         "description": article.summary,
-        "inLanguage": "en",
         "author": person(article.author, request),
         "about": medical_condition(article),
-        "isPartOf": {"@type": "WebSite", "name": "Symptom Database"},
     }
     if article.first_published_at:
-        page["datePublished"] = article.first_published_at.isoformat()
+        page["datePublished"] = iso_seconds(article.first_published_at)
     if article.live_from:
-        page["dateModified"] = article.live_from.isoformat()
+        page["dateModified"] = iso_seconds(article.live_from)
     if article.reviewed_on:
         page["lastReviewed"] = article.reviewed_on.isoformat()
     if article.reviewed_by_id:
@@ -136,7 +137,7 @@ def website_structured_data(request):
 
 def json_ld_script(data):
     """A ``<script type="application/ld+json">`` element whose content cannot break out."""
-    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
     return format_html(
         '<script type="application/ld+json">{}</script>',
         mark_safe(text.translate(_JSON_SCRIPT_ESCAPES)),  # noqa: S308 - escaped like json_script

@@ -14,7 +14,8 @@ from .search import index_version, plain_text, search_text
 from .slugs import make_slug
 from .terms import extract_terms
 
-SUMMARY_LENGTH = 300
+# About what a search result shows of a description: the meta tags, cards and JSON-LD use it.
+SUMMARY_LENGTH = 160
 
 
 def summarise(text, length=SUMMARY_LENGTH):

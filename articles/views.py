@@ -50,7 +50,7 @@ def article_page_context(request, version, *, shared=False):
     reader = {"rating_refusal": "", "reader_score": None} if shared else None
     return {
         **(reader or rating_context(request, version.author)),
-        "breadcrumbs": breadcrumb_items(version, request),
+        "breadcrumbs": breadcrumb_items(version),
         "meta_description": version.summary,
         "structured_data": article_structured_data(version, request),
     }

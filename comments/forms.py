@@ -40,7 +40,7 @@ def has_invisible_characters(text):
 
 
 class CommentForm(forms.Form):
-    name = forms.CharField(max_length=80, help_text="Shown with your comment. Up to 80 characters.")
+    name = forms.CharField(max_length=80, help_text="Shown with your comment.")
     email = forms.EmailField(
         max_length=254, help_text="Never shown publicly. We use it only about your comment."
     )

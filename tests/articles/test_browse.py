@@ -178,8 +178,8 @@ def test_breadcrumbs_lead_home_then_category_then_article(client, seed_article):
     page = client.get(seed_article.get_absolute_url()).content.decode()
     crumbs = re.search(r'<nav class="breadcrumbs".*?</nav>', page, re.S).group(0)
     assert re.findall(r'<a href="([^"]+)">([^<]+)</a>', crumbs) == [
-        ("http://testserver/", "Home"),
-        ("http://testserver/categories/symptom-database/", "Symptom Database"),
+        ("/", "Home"),
+        ("/categories/symptom-database/", "Symptom Database"),
     ]
     assert f'aria-current="page">{seed_article.title}</li>' in crumbs
 

@@ -23,6 +23,7 @@ from articles.models import (
     Revision,
     Section,
 )
+from articles.structured_data import iso_seconds
 
 from .helpers import (
     CHANGELIST,
@@ -249,7 +250,7 @@ def test_the_json_ld_and_feeds_come_from_the_published_version(client, live_arti
     web_page = data["@graph"][0]
     assert web_page["reviewedBy"]["name"] == "Rita Reviewer"
     assert web_page["lastReviewed"] == version.reviewed_on.isoformat()
-    assert web_page["dateModified"] == version.live_from.isoformat()
+    assert web_page["dateModified"] == iso_seconds(version.live_from)
 
 
 def test_change_pages_of_live_articles_say_what_readers_see(editor_client, live_article):

@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from articles.structured_data import iso_seconds
 from tests.factories import import_seed
 
 pytestmark = pytest.mark.django_db
@@ -86,8 +87,10 @@ def test_seed_article_json_ld_has_dates_description_and_a_credentialed_author(cl
     page = json_ld_of(client, article)["@graph"][0]
     assert page["headline"] == article.title
     assert page["description"].startswith("Heterotopic calcifications, also known as")
-    assert page["datePublished"] == version.first_published_at.isoformat()
-    assert page["dateModified"] == version.live_from.isoformat()
+    assert page["datePublished"] == iso_seconds(version.first_published_at)
+    assert page["dateModified"] == iso_seconds(version.live_from)
+    assert page["datePublished"].endswith("+00:00")
+    assert "." not in page["datePublished"]  # whole seconds, as validators expect
     assert page["lastReviewed"] == "2026-03-14"
     author = page["author"]
     assert author["@type"] == "Person"

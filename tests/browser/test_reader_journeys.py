@@ -82,7 +82,7 @@ def test_reader_searches_shockwave_and_lands_on_the_seed_article(page, seeded):
 def star_bar(page, stars):
     """The rating summary's bar for ``stars`` stars: its "COUNT (PERCENT%)" text."""
     label = f"{stars} star{'s' if stars > 1 else ''}"
-    bar = page.locator(".rating-summary .rating-bar").filter(
+    bar = page.locator(".rating-summary .rating-bars li").filter(
         has=page.locator(".rating-bar-label", has_text=re.compile(f"^{label}$"))
     )
     return bar.locator(".rating-bar-value")

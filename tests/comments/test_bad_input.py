@@ -139,7 +139,7 @@ def test_a_page_with_errors_is_the_whole_article_page(client, article, make_arti
     url = article.get_absolute_url()
     assert f'<link rel="canonical" href="http://testserver{url}">' in page
     assert f'<meta name="description" content="{article.intro}">' in page
-    assert '"@type": "MedicalWebPage"' in page
+    assert '"@type":"MedicalWebPage"' in page
     assert 'aria-label="Breadcrumb"' in page
     assert 'id="related-heading"' in page
     assert f'<input type="hidden" name="next" value="{url}">' in page

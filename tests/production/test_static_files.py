@@ -27,9 +27,7 @@ print(Client().get("/no-such-page/").content.decode())
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "staticfiles.json").exists()
     stylesheets = re.findall(r'href="/static/([^"]+\.css)"', result.stdout)
-    assert any(
-        re.fullmatch(r"vendor/bootstrap/bootstrap\.min\.[0-9a-f]{12}\.css", s) for s in stylesheets
-    )
+    assert any(re.fullmatch(r"css/site\.[0-9a-f]{12}\.css", s) for s in stylesheets)
     for name in stylesheets:
         assert (tmp_path / name).exists()
         assert (tmp_path / f"{name}.gz").exists()
