@@ -8,7 +8,7 @@ PORT ?= 8000
 # `make run` is a local trial: debug on, with a secret key kept in .venv (never in the repo).
 LOCAL := DJANGO_DEBUG=1 DJANGO_SECRET_KEY="$$(cat $(VENV)/secret_key)"
 
-.PHONY: run serve test install lint format demo clean
+.PHONY: run serve test install lint format demo clean bench
 
 # The site and, beside it, the background worker (emails, reminders, link checks) that stops with it.
 run: demo
@@ -38,6 +38,11 @@ serve: install
 
 test: install
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The benchmark (bench/README.md): the site's pages against Django's floor, with wrk. Minutes.
+bench: install
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(PY) bench/run.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -325,11 +325,11 @@ def import_article(parsed, *, author=None, by=None):
         (position, section.heading, section.kind, section.body)
         for position, section in enumerate(parsed.sections, start=1)
     ]
-    stored = list(article.sections.values_list("position", "heading", "kind", "body"))
-    if stored != wanted:
+    stored = list(article.sections.order_by("position"))
+    if [(s.position, s.heading, s.kind, s.body) for s in stored] != wanted:
         article.sections.all().delete()
         anchors = set()
-        Section.objects.bulk_create(
+        stored = Section.objects.bulk_create(
             Section(
                 article=article,
                 position=position,
@@ -344,8 +344,10 @@ def import_article(parsed, *, author=None, by=None):
             outcome = "updated"
             article.save(update_fields=["updated_at"])
     if outcome != "unchanged":
+        # The content as just written; the references are the admin's, read as they are.
+        content = article.content(sections=stored, references=article.references.all())
         summary = "Imported from a file" if outcome == "created" else ""
-        record_revision(article, by=by, summary=summary)
+        record_revision(article, by=by, summary=summary, content=content)
     return ImportResult(article=article, outcome=outcome)
 
 

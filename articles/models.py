@@ -211,11 +211,14 @@ class Article(models.Model):
         """The public address; it answers once a version is live (renamed ones redirect)."""
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
-    def content(self):
+    def content(self, *, sections=None, references=None):
         """Everything a reviewer signs off, as plain data: text, sections and references.
 
-        Uses the rows prefetched by ``Article.objects.with_content()`` when present.
+        ``sections`` and ``references`` are the rows when the caller has them already
+        (prefetched, or just written); otherwise they are read.
         """
+        sections = self.sections.all() if sections is None else sections
+        references = self.references.all() if references is None else references
         return {
             "title": self.title,
             "slug": self.slug,
@@ -232,7 +235,7 @@ class Article(models.Model):
                     "kind": section.kind,
                     "body": section.body,
                 }
-                for section in sorted(self.sections.all(), key=lambda s: s.position)
+                for section in sorted(sections, key=lambda s: s.position)
             ],
             "references": [
                 {
@@ -243,7 +246,7 @@ class Article(models.Model):
                     "pubmed_id": reference.pubmed_id,
                     "accessed": reference.accessed.isoformat() if reference.accessed else "",
                 }
-                for reference in sorted(self.references.all(), key=lambda r: r.position)
+                for reference in sorted(references, key=lambda r: r.position)
             ],
         }
 
@@ -678,27 +681,16 @@ class PublishedVersionQuerySet(models.QuerySet):
         cutoff = add_months(today, -settings.REVIEW_INTERVAL_MONTHS)
         return self.filter(reviewed_on__lte=cutoff)
 
-    def related_to(self, version, limit=5):
-        """Up to ``limit`` other versions sharing the most list terms, then the category."""
-        slugs = {term.slug for section in version.page_sections for term in section.terms}
-        shared = (
-            VersionTerm.objects.filter(version=models.OuterRef("pk"), slug__in=slugs)
-            .order_by()
-            .values("version")
-            .annotate(count=models.Count("slug", distinct=True))
-            .values("count")
-        )
+    def related_to(self, article_id):
+        """The live versions of the articles listed as related to ``article_id``, in order.
+
+        The lists are computed in the background (``articles.related``), so a page reads them
+        with one indexed join however many articles there are.
+        """
         return (
-            self.exclude(article_id=version.article_id)
-            .annotate(
-                shared_terms=Coalesce(models.Subquery(shared), 0),
-                same_category=models.Case(
-                    models.When(category_id=version.category_id, then=1), default=0
-                ),
-            )
-            .filter(models.Q(shared_terms__gt=0) | models.Q(same_category=1))
+            self.filter(article__related_from__source_id=article_id)
             .select_related("category")
-            .order_by("-shared_terms", "-same_category", "-first_published_at", "pk")[:limit]
+            .order_by("article__related_from__position")
         )
 
 
@@ -769,9 +761,11 @@ class PublishedVersion(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
-    # Search (articles/search.py): the plain text, and on PostgreSQL a weighted tsvector.
+    # Search (articles/search.py): the plain text; on PostgreSQL the weighted tsvector of it all,
+    # which finds matches, and a small one of title, condition and intro, which ranks them.
     search_text = models.TextField(default="")
     search_vector = SearchVectorField(null=True)
+    head_vector = SearchVectorField(null=True)
 
     objects = PublishedVersionQuerySet.as_manager()
 
@@ -878,6 +872,32 @@ class PublishedVersion(models.Model):
     def updated_later(self):
         """Whether this version went live on a later day than the article first did."""
         return timezone.localdate(self.live_from) != timezone.localdate(self.first_published_at)
+
+
+class RelatedArticle(models.Model):
+    """One entry of an article's "Related articles" list, computed from shared list terms.
+
+    Rebuilt in the background when the article is published and daily for every live article
+    (``articles.related``); a page shows only the entries whose article is live.
+    """
+
+    source = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_to")
+    related = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_from")
+    position = models.PositiveSmallIntegerField()
+    shared_terms = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["source", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "related"], name="related_article_once"),
+            models.UniqueConstraint(fields=["source", "position"], name="related_article_position"),
+            models.CheckConstraint(
+                condition=~models.Q(source=models.F("related")), name="related_article_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source} → {self.related}"
 
 
 class ArticleDueForReview(PublishedVersion):

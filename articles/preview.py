@@ -7,7 +7,6 @@ publishing uses, as readers would see it, without saving anything.
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
@@ -83,9 +82,7 @@ def preview_context(request, article):
         "reader_score": None,
         "article": version,
         "object": version,
-        "related_articles": PublishedVersion.objects.live().related_to(
-            version, limit=settings.RELATED_ARTICLES
-        ),
+        "related_articles": PublishedVersion.objects.live().related_to(article.pk),
         "comment_section": None,
         "preview": {
             "state": state.label,

@@ -48,12 +48,13 @@ def latest_revision(article):
 
 
 @transaction.atomic
-def record_revision(article, *, by=None, summary=""):
+def record_revision(article, *, by=None, summary="", content=None):
     """Store the working copy as a new revision unless it equals the latest; return the latest.
 
-    ``summary`` overrides the computed description of what changed (e.g. "Restored revision 2").
+    ``summary`` overrides the computed description of what changed (e.g. "Restored revision 2");
+    ``content`` is the working copy's content when the caller has it already (the importer).
     """
-    content = current_content(article)
+    content = content or current_content(article)
     digest = fingerprint(content)
     latest = latest_revision(article)
     if latest is not None and latest.fingerprint == digest:

@@ -21,9 +21,10 @@ from django.contrib.postgres.search import (
     SearchRank,
     SearchVector,
     SearchVectorExact,
+    SearchVectorField,
 )
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, F, Func, IntegerField, Q, Value, When
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -73,15 +74,19 @@ def search_text(version):
 
 
 def index_version(version):
-    """On PostgreSQL, fill the saved version's weighted ``search_vector`` (one UPDATE)."""
+    """On PostgreSQL, fill the saved version's ``search_vector`` and ``head_vector`` (one
+    UPDATE)."""
     if not uses_postgres():
         return
     intro, sections, conclusion = search_parts(version)
+    head = SearchVector("title", "condition", weight="A", config=config()) + SearchVector(
+        Value(intro), weight="B", config=config()
+    )
     type(version).objects.filter(pk=version.pk).update(
-        search_vector=SearchVector("title", "condition", weight="A", config=config())
-        + SearchVector(Value(intro), weight="B", config=config())
+        head_vector=head,
+        search_vector=head
         + SearchVector(Value(sections), weight="C", config=config())
-        + SearchVector(Value(conclusion), weight="D", config=config())
+        + SearchVector(Value(conclusion), weight="D", config=config()),
     )
 
 
@@ -91,12 +96,42 @@ def query_words(query):
     return ([word for word in words if len(word) > 1] or words)[:MAX_QUERY_WORDS]
 
 
-class SearchResults:
-    """A lazily evaluated, paginatable result list; each article gets a ``snippet``."""
+# What a result lists: the page never fetches the sections' JSON of thousands of matches.
+LISTED_FIELDS = [
+    "pk",
+    "article_id",
+    "title",
+    "slug",
+    "condition",
+    "summary",
+    "first_published_at",
+    "category__name",
+    "category__slug",
+    "author__name",
+    "author__slug",
+    "author__credentials",
+]
 
-    def __init__(self, queryset, query):
+
+class TitleWeights(Func):
+    """The weight-A part of a search vector (title, condition): a title hit without parsing
+    the title again for every row."""
+
+    function = "ts_filter"
+    template = "%(function)s(%(expressions)s, '{a}')"
+    output_field = SearchVectorField()
+
+
+class SearchResults:
+    """A lazily evaluated, paginatable result list; each article gets a ``snippet``.
+
+    On PostgreSQL the highlighted snippets are made for the page's rows only, in one more query.
+    """
+
+    def __init__(self, queryset, query, search_query=None):
         self.queryset = queryset
         self.words = query_words(query)
+        self.search_query = search_query
         self.ordered = True
 
     def count(self):
@@ -109,9 +144,31 @@ class SearchResults:
         if not isinstance(key, slice):
             return self[key : key + 1][0]
         articles = list(self.queryset[key])
+        if self.search_query is not None:
+            headlines = (
+                dict(
+                    PublishedVersion.objects.filter(pk__in=[a.pk for a in articles])
+                    .annotate(
+                        headline=SearchHeadline(
+                            "search_text",
+                            self.search_query,
+                            config=config(),
+                            start_sel=START,
+                            stop_sel=STOP,
+                            max_words=35,
+                            min_words=15,
+                            max_fragments=2,
+                            fragment_delimiter=" … ",
+                        )
+                    )
+                    .values_list("pk", "headline")
+                )
+                if articles
+                else {}
+            )
         for article in articles:
-            if uses_postgres():
-                marked = article.headline or ""
+            if self.search_query is not None:
+                marked = headlines.get(article.pk) or ""
             else:
                 marked = mark_words(excerpt(article.search_text, self.words), self.words)
             article.snippet = render_snippet(marked)
@@ -129,48 +186,36 @@ def search_articles(query, articles=None):
         search_query = SearchQuery(query, search_type="websearch", config=config())
         results = (
             articles.filter(search_vector=search_query)
+            .only(*LISTED_FIELDS)
             .annotate(
                 title_hit=Case(
-                    When(
-                        SearchVectorExact(
-                            SearchVector("title", "condition", config=config()), search_query
-                        ),
-                        then=Value(1),
-                    ),
+                    When(SearchVectorExact(TitleWeights("head_vector"), search_query), then=1),
                     default=Value(0),
                     output_field=IntegerField(),
                 ),
-                rank=SearchRank(F("search_vector"), search_query),
-                headline=SearchHeadline(
-                    "search_text",
-                    search_query,
-                    config=config(),
-                    start_sel=START,
-                    stop_sel=STOP,
-                    max_words=35,
-                    min_words=15,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
-                ),
+                # Ranked on the small head (title, condition, intro): matches found only in the
+                # body follow, newest first. Ranking whole articles would cost a lot per match.
+                rank=SearchRank(F("head_vector"), search_query),
             )
             .order_by("-title_hit", "-rank", "-first_published_at", "pk")
         )
-    else:
-        matches_all = Q()
-        in_title = Q()
-        for word in words:
-            in_name = Q(title__icontains=word) | Q(condition__icontains=word)
-            matches_all &= in_name | Q(search_text__icontains=word)
-            in_title &= in_name
-        in_intro = Q(*(Q(summary__icontains=word) for word in words))
-        results = (
-            articles.filter(matches_all)
-            .annotate(
-                title_hit=Case(When(in_title, then=Value(1)), default=Value(0)),
-                intro_hit=Case(When(in_intro, then=Value(1)), default=Value(0)),
-            )
-            .order_by("-title_hit", "-intro_hit", "-first_published_at", "pk")
+        return SearchResults(results, query, search_query)
+    matches_all = Q()
+    in_title = Q()
+    for word in words:
+        in_name = Q(title__icontains=word) | Q(condition__icontains=word)
+        matches_all &= in_name | Q(search_text__icontains=word)
+        in_title &= in_name
+    in_intro = Q(*(Q(summary__icontains=word) for word in words))
+    results = (
+        articles.filter(matches_all)
+        .only(*LISTED_FIELDS, "search_text")
+        .annotate(
+            title_hit=Case(When(in_title, then=Value(1)), default=Value(0)),
+            intro_hit=Case(When(in_intro, then=Value(1)), default=Value(0)),
         )
+        .order_by("-title_hit", "-intro_hit", "-first_published_at", "pk")
+    )
     return SearchResults(results, query)
 
 

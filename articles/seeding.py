@@ -25,6 +25,7 @@ from .models import (
     ArticleEvent,
     Category,
     PublishedVersion,
+    RelatedArticle,
     Revision,
     Section,
     VersionTerm,
@@ -124,6 +125,30 @@ def seed_articles(count, progress):
         for version in PublishedVersion.objects.filter(slug__startswith="bench-").iterator():
             if version.search_vector is None:
                 index_version(version)
+    _seed_related(len(templates))
+
+
+def _seed_related(template_count):
+    """Related lists for the bench articles: copies of one demo article share every term, so
+    each lists five others of its kind (what ``articles.related`` would compute, without
+    comparing ten thousand term lists)."""
+    ids = list(
+        Article.objects.filter(slug__startswith="bench-")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    RelatedArticle.objects.filter(source_id__in=ids).delete()
+    groups = [ids[kind::template_count] for kind in range(template_count)]
+    rows = []
+    for group in groups:
+        for index, source in enumerate(group):
+            neighbours = [group[(index + step) % len(group)] for step in range(1, 6)]
+            rows += [
+                RelatedArticle(source_id=source, related_id=related, position=position)
+                for position, related in enumerate(dict.fromkeys(neighbours), start=1)
+                if related != source
+            ]
+    RelatedArticle.objects.bulk_create(rows, batch_size=5000)
 
 
 def _seed_batch(numbers, templates, categories, authors, reviewer, editor, now):
@@ -233,15 +258,28 @@ def _seed_batch(numbers, templates, categories, authors, reviewer, editor, now):
     VersionTerm.objects.bulk_create(terms)
 
 
-def seed_comments(count, progress, *, hot_article=None):
-    """``count`` comments over the live articles: threads and replies, mostly approved; the
-    ``hot_article`` (the first bench article unless given) gets 500 approved ones."""
+def hot_article():
+    """The bench article with 500 approved comments (the first one seeded)."""
+    return (
+        PublishedVersion.objects.live()
+        .filter(slug__startswith="bench-0-")
+        .select_related("article")
+        .first()
+    )
+
+
+def seed_comments(count, progress):
+    """``count`` comments over the bench articles (not the demo ones), mostly approved; the
+    first bench article gets 500 approved ones."""
     article_ids = list(
-        PublishedVersion.objects.live().order_by("pk").values_list("article_id", flat=True)
+        PublishedVersion.objects.live()
+        .filter(slug__startswith="bench-")
+        .order_by("pk")
+        .values_list("article_id", flat=True)
     )
     if not article_ids or count <= 0:
         return
-    hot = hot_article.pk if hot_article else article_ids[0]
+    hot = article_ids[0]
     rendered = [(body, render_comment_text(body)) for body in COMMENT_BODIES]
     randomiser = random.Random(42)  # noqa: S311 - benchmark data, not secrets
     now = timezone.now()

@@ -8,14 +8,15 @@ from .sitemaps import SITEMAPS
 
 app_name = "articles"
 
-# Pages that show only published, site-wide data are served from the page cache to anonymous
-# readers (articles/page_cache.py); the article page caches itself, with per-reader pieces.
+# Pages that show only published, site-wide data (search results too: a query is a URL) are
+# served from the page cache to anonymous readers (articles/page_cache.py); the article and
+# author pages cache themselves, with per-reader pieces.
 urlpatterns = [
     path("", site_page(views.HomeView.as_view()), name="home"),
     path("articles/", site_page(discovery_views.ArticleIndexView.as_view()), name="index"),
     path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("categories/<slug:slug>/", site_page(views.CategoryView.as_view()), name="category"),
-    path("search/", discovery_views.SearchView.as_view(), name="search"),
+    path("search/", site_page(discovery_views.SearchView.as_view()), name="search"),
     path(
         "symptoms/",
         site_page(discovery_views.TermIndexView.as_view(kind="symptoms")),

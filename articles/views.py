@@ -131,9 +131,7 @@ class ArticleDetailView(ArticleCommentsMixin, DetailView):
     def get_context_data(self, **kwargs):
         version = self.object
         context = super().get_context_data(
-            related_articles=PublishedVersion.objects.live().related_to(
-                version, limit=settings.RELATED_ARTICLES
-            ),
+            related_articles=PublishedVersion.objects.live().related_to(version.article_id),
             **article_page_context(self.request, version, shared=self.shared),
             **kwargs,
         )

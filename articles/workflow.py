@@ -27,6 +27,7 @@ from .models import (
     Section,
     fingerprint,
 )
+from .related import refresh_related_articles
 from .revisions import current_content, latest_revision, record_revision
 from .versions import render_version, save_version
 
@@ -211,7 +212,10 @@ def _new_version(article, sign_off, *, by, live_from, note):
     version.first_published_at = first.first_published_at if first else live_from
     version.live_from = live_from
     version.published_by = by
-    return save_version(version)
+    save_version(version)
+    # The page reads its related articles from a list computed in the background.
+    refresh_related_articles.using(run_after=live_from).enqueue([article.pk], neighbours=True)
+    return version
 
 
 @transaction.atomic

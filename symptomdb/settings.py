@@ -382,6 +382,7 @@ EMAIL_MAX_ATTEMPTS = int(os.environ.get("DJANGO_EMAIL_MAX_ATTEMPTS", "15"))
 BACKGROUND_JOBS = {
     "articles.tasks.send_review_reminders": "weekly",
     "articles.tasks.check_references": "daily",
+    "articles.related.refresh_all_related_articles": "daily",
     "comments.tasks.prune_moderation_data": "daily",
 }
 # A task "running" this long lost its worker (killed, machine gone) and is run again.

@@ -139,7 +139,7 @@ def test_cause_and_treatment_indexes_use_their_section_kinds(client, seed_articl
 
 
 def test_related_articles_share_terms_or_category_and_are_at_most_five(
-    client, make_article, add_section
+    client, make_article, run_tasks
 ):
     other_category = Category.objects.create(name="Skin", slug="skin")
     article = make_article(
@@ -159,6 +159,7 @@ def test_related_articles_share_terms_or_category_and_are_at_most_five(
         for n in range(6)
     ]
     draft = make_article(title="Draft?", category=other_category, published=False)
+    run_tasks()  # the lists are computed in the background after each publication
 
     related = [
         version.article

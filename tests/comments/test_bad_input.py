@@ -131,10 +131,13 @@ def test_a_reply_to_another_articles_comment_cannot_be_saved_by_an_editor_either
         reply.full_clean()
 
 
-def test_a_page_with_errors_is_the_whole_article_page(client, article, make_article, post):
+def test_a_page_with_errors_is_the_whole_article_page(
+    client, article, make_article, post, run_tasks
+):
     """Refusing a comment does not strip the page: structured data, breadcrumbs, description,
     related articles and the rating form stay, and they point at the article, not the post URL."""
     make_article()  # a related article in the same category
+    run_tasks()  # related lists are computed in the background
     page = post(article, email="broken").content.decode()
     url = article.get_absolute_url()
     assert f'<link rel="canonical" href="http://testserver{url}">' in page

@@ -1,4 +1,5 @@
 import json
+import sys
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -9,6 +10,9 @@ from django.db import transaction
 from articles import workflow
 from articles.importer import ArticleFileError, import_article, parse_article
 from authors.models import Author
+from symptomdb.progress import ProgressBar
+
+PROGRESS_AFTER = 20  # files: more show a progress bar on a terminal
 
 
 class Command(BaseCommand):
@@ -44,7 +48,12 @@ class Command(BaseCommand):
         publisher = self.publisher(reviewer, editor, note) if publish and not dry_run else None
         counts = {"created": 0, "updated": 0, "unchanged": 0, "failed": 0}
         parsed_articles = []
-        for name in files:
+        # A long run on a terminal shows a bar instead of a line per file (errors still show).
+        bar = ProgressBar(sys.stderr, len(files), "importing")
+        quiet = bar.terminal and len(files) > PROGRESS_AFTER and options["verbosity"] < 2
+        for done, name in enumerate(files, start=1):
+            if quiet:
+                bar.update(done)
             try:
                 parsed = parse_article(Path(name).read_bytes())
                 if dry_run:
@@ -66,8 +75,9 @@ class Command(BaseCommand):
                 self.stderr.write(f"{name}: not published: {' '.join(error.messages)}")
             else:
                 counts[result.outcome] += 1
-                where = result.article.get_absolute_url() if published else "(working copy)"
-                self.stdout.write(f"{name}: {result.outcome} {where}{published}")
+                if not quiet:
+                    where = result.article.get_absolute_url() if published else "(working copy)"
+                    self.stdout.write(f"{name}: {result.outcome} {where}{published}")
 
         if dry_run:
             self.stdout.write(json.dumps(parsed_articles, indent=2, ensure_ascii=False))

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from articles import seeding
+from symptomdb.progress import ProgressBar
 
 
 class Command(BaseCommand):
@@ -33,21 +34,21 @@ class Command(BaseCommand):
                 "thousands of rows. Point DATABASE_URL at one (e.g. .../symptomdb_bench) or "
                 "pass --yes-this-is-a-benchmark-database."
             )
+        self.bars = {}
         started = time.monotonic()
         seeding.seed_articles(articles, self.progress)
         seeding.seed_comments(comments, self.progress)
         seeding.seed_ratings(ratings, self.progress)
+        if connection.vendor == "postgresql":
+            # Fresh statistics, as autovacuum would gather them: the planner needs them.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(
             f"\nSeeded {articles} article(s), {comments} comment(s) and {ratings} rating(s) in "
             f"{time.monotonic() - started:.0f} s."
         )
 
     def progress(self, done, total, what):
-        """A one-line progress bar on a terminal (stderr), a line per 10% otherwise."""
-        width = 30
-        filled = width * done // max(total, 1)
-        bar = f"{what:<9} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
-        if sys.stderr.isatty():
-            self.stderr.write(f"\r{bar}", ending="\n" if done >= total else "")
-        elif done >= total or (done * 10 // max(total, 1)) != ((done - 1) * 10 // max(total, 1)):
-            self.stderr.write(bar)
+        if what not in self.bars:
+            self.bars[what] = ProgressBar(sys.stderr, total, what)
+        self.bars[what].update(done)
