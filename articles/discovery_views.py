@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
 from .models import Category, PublishedVersion, VersionTerm
-from .search import MAX_QUERY_LENGTH, search_articles
+from .search import MAX_QUERY_LENGTH, max_results, search_articles
 from .terms import TERM_INDEXES
 
 OTHER_LETTER = "#"
@@ -77,11 +77,19 @@ class SearchView(ListView):
         return search_articles(self.query)
 
     def get_context_data(self, **kwargs):
+        results = self.object_list
         return super().get_context_data(
             query=self.query,
+            results_label=results_label(results.count(), capped=results.capped),
             categories=Category.objects.with_published_counts() if self.query else [],
             **kwargs,
         )
+
+
+def results_label(count, *, capped):
+    if capped:
+        return f"More than {max_results():,} results"
+    return f"{count:,} result" + ("" if count == 1 else "s")
 
 
 class TermIndexView(TemplateView):

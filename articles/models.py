@@ -623,15 +623,24 @@ class PublishedVersionQuerySet(models.QuerySet):
     def for_author(self, author):
         return self.filter(author=author)
 
+    def without_search_columns(self):
+        """Without the search index's columns: pages never show them, and they are the biggest
+        (stored out of line, so reading them costs extra reads per row)."""
+        return self.defer("search_text", "search_vector", "head_vector")
+
     def with_byline(self):
         """Category, author and the author's primary affiliation, in fixed queries."""
         from authors.models import AuthorAffiliation
 
-        return self.select_related("category", "author").prefetch_related(
-            Prefetch(
-                "author__affiliation_links",
-                queryset=AuthorAffiliation.objects.primary().select_related("affiliation"),
-                to_attr="primary_affiliation_links",
+        return (
+            self.select_related("category", "author")
+            .without_search_columns()
+            .prefetch_related(
+                Prefetch(
+                    "author__affiliation_links",
+                    queryset=AuthorAffiliation.objects.primary().select_related("affiliation"),
+                    to_attr="primary_affiliation_links",
+                )
             )
         )
 
@@ -690,6 +699,7 @@ class PublishedVersionQuerySet(models.QuerySet):
         return (
             self.filter(article__related_from__source_id=article_id)
             .select_related("category")
+            .without_search_columns()
             .order_by("article__related_from__position")
         )
 
@@ -792,7 +802,6 @@ class PublishedVersion(models.Model):
         indexes = [
             models.Index(fields=["live_from", "live_until"], name="version_live_idx"),
             models.Index(fields=["live_until"], name="version_live_until_idx"),
-            models.Index(fields=["slug"], name="version_slug_idx"),
             models.Index(fields=["-first_published_at"], name="version_newest_idx"),
         ]
 
@@ -898,6 +907,21 @@ class RelatedArticle(models.Model):
 
     def __str__(self):
         return f"{self.source} → {self.related}"
+
+
+class PageGeneration(models.Model):
+    """A number per table behind the public pages' cache stamps, changed by the database itself.
+
+    Triggers (migration 0014) change a table's number in the same transaction as any write to
+    it, whoever writes (a view, the admin, a command, a bulk update), so a process may keep the
+    stamps it read while the numbers stay the same (``articles.page_cache``).
+    """
+
+    table = models.CharField(max_length=63, primary_key=True)
+    value = models.BigIntegerField()
+
+    def __str__(self):
+        return f"{self.table}: {self.value}"
 
 
 class ArticleDueForReview(PublishedVersion):

@@ -2,42 +2,53 @@
 
 A public page shows immutable published versions, so its cache key is a *stamp*: the live
 version, its comments' last change, its author's profile and rating counts, and the site's last
-publication (which changes related lists), read in one small query. Any change that readers
-would see gives a new stamp, hence a new key: a publication, a scheduled time arriving (the
-stamp is computed against the clock), an approved comment, a rating, an author's new
-credentials. Nothing is ever invalidated by hand, so nothing can be forgotten, and stamps live
-in the database, so every process and machine agrees on them whatever the cache backend.
+publication (which changes lists and related articles), read in one small query. Any change
+that readers would see gives a new stamp, hence a new key: a publication, a scheduled time
+arriving (the stamp is computed against the clock), an approved comment, a rating, an author's
+new credentials. Nothing is ever invalidated by hand, so nothing can be forgotten, and stamps
+live in the database, so every process and machine agrees on them whatever the cache backend.
 
-The cached HTML is the same for every anonymous reader: per-reader pieces are placeholders,
-filled in per request (the CSRF token, the comment form's start time) or rendered per request
-(the reader's own rating). Readers with a session or a flash message (they just posted, or are
-signed in) get the page rendered for them alone and never stored.
+``PageCacheMiddleware`` answers before sessions, authentication and the view. It takes the
+stamp from this process's memory while the database's generation numbers (``PageGeneration``,
+changed by triggers with every write behind any stamp) and the clock say it still holds, else
+from the stamp query; the page from a small in-process memory (safe: the key changes with the
+page) or the shared cache; then fills in what differs per reader (the CSRF token, the comment
+form's start time, the reader's own rating). On a miss it lets the view render the page every
+anonymous reader shares (``request.shared_page``), stores it, and fills it. Readers with a
+session or a flash message (signed in, or just posted) get the page rendered for them alone.
 """
 
 import hashlib
 import re
-from functools import wraps
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from threading import Lock
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.db.models import Subquery
+from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, parse_etags, quote_etag
 
-from authors.models import STARS, Author
+from authors.models import Author
+from authors.ratings import anonymous_reader, current_score
 from comments.forms import make_form_token
 from comments.section import STARTED_PLACEHOLDER
 
-from .models import Category, PublishedVersion
+from .models import Article, Category, PageGeneration, PublishedVersion, RelatedArticle
 
 CSRF_PLACEHOLDER = "__SDB_CSRF_TOKEN__"
 RATING_START = "<!--reader-rating-->"
 RATING_END = "<!--/reader-rating-->"
+LOCAL_PAGES = 256  # pages kept in each process's memory, in front of the shared cache
 
 
 def enabled():
@@ -53,78 +64,191 @@ def shareable(request):
     )
 
 
-def _latest(queryset, field):
-    return Subquery(queryset.order_by(f"-{field}").values(field)[:1])
+# Stamps: one hand-written query each (the ORM would spend more time building the query than
+# the database spends answering it). Only our own table names are formatted in; every value is a
+# parameter. Each stamp ends with the next scheduled publication or unpublication: the moment it
+# stops being true even if nothing is written.
+
+_V, _A, _R = PublishedVersion._meta.db_table, Article._meta.db_table, RelatedArticle._meta.db_table
+_AU, _C = Author._meta.db_table, Category._meta.db_table
+_G = PageGeneration._meta.db_table
+# The last publication and unpublication that have happened by now, the last change of any
+# author (names and credentials in bylines) or category; then the next scheduled moments.
+_SITE = (
+    f"(SELECT MAX(live_from) FROM {_V} WHERE live_from <= %s), "
+    f"(SELECT MAX(live_until) FROM {_V} WHERE live_until <= %s), "
+    f"(SELECT MAX(updated_at) FROM {_AU}), "
+    f"(SELECT MAX(updated_at) FROM {_C}), "
+    f"(SELECT MIN(live_from) FROM {_V} WHERE live_from > %s), "
+    f"(SELECT MIN(live_until) FROM {_V} WHERE live_until > %s)"
+)
+_LIVE = "v.live_from <= %s AND (v.live_until IS NULL OR v.live_until > %s)"
+SITE_STAMP_SQL = f"SELECT {_SITE}"
+# The live version, its comments' last change, its author's rating counts, its related list.
+ARTICLE_STAMP_SQL = (
+    "SELECT v.id, v.author_id, ar.comments_changed_at, "
+    "au.stars_5, au.stars_4, au.stars_3, au.stars_2, au.stars_1, "
+    f"(SELECT MAX(id) FROM {_R} WHERE source_id = v.article_id), {_SITE} "
+    f"FROM {_V} v JOIN {_A} ar ON ar.id = v.article_id JOIN {_AU} au ON au.id = v.author_id "
+    f"WHERE v.slug = %s AND {_LIVE} LIMIT 1"
+)
+AUTHOR_STAMP_SQL = (
+    "SELECT au.id, au.stars_5, au.stars_4, au.stars_3, au.stars_2, au.stars_1, "
+    f"{_SITE} FROM {_AU} au WHERE au.slug = %s"
+)
+GENERATION_SQL = f'SELECT "table", value FROM {_G} ORDER BY "table"'
 
 
-def site_stamp_fields(now):
-    """The site-wide part of every stamp: the last publication or unpublication that has
-    happened by ``now``, and the last change of any author's or category's name."""
-    return {
-        "went_live": _latest(PublishedVersion.objects.filter(live_from__lte=now), "live_from"),
-        "ended": _latest(PublishedVersion.objects.filter(live_until__lte=now), "live_until"),
-        "authors_changed": _latest(Author.objects.all(), "updated_at"),
-        "categories_changed": _latest(Category.objects.all(), "updated_at"),
-    }
+def _now():
+    return connection.ops.adapt_datetimefield_value(timezone.now())
 
 
-def site_stamp():
-    """The site-wide stamp, in one query (None when there is nothing to show)."""
-    fields = site_stamp_fields(timezone.now())
-    return Category.objects.annotate(**fields).values_list(*fields).order_by()[:1].first()
+def _moment(value):
+    """A datetime from a raw query's column (SQLite returns text)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if isinstance(value, datetime) and timezone.is_naive(value):
+        value = value.replace(tzinfo=UTC)
+    return value
 
 
-def article_stamp(slug):
-    """The stamp of the article at ``slug`` (version id, author id, then what the page shows),
-    in one query; None if nothing is live there."""
-    now = timezone.now()
-    fields = site_stamp_fields(now)
-    own = [
-        "pk",
-        "author_id",
-        "article__comments_changed_at",
-        "author__updated_at",
-        *(f"author__stars_{stars}" for stars in STARS),
-        "reviewed_by__updated_at",
-        "category__updated_at",
-    ]
-    return (
-        PublishedVersion.objects.live(now)
-        .filter(slug=slug)
-        .annotate(**fields)
-        .values_list(*own, *fields)
-        .first()
-    )
+def _stamp(sql, params):
+    """(stamp, until) from a stamp query, or None when there is no such page."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    upcoming = [_moment(value) for value in row[-2:] if value is not None]
+    return tuple(row[:-2]), min(upcoming, default=None)
 
 
-def author_stamp(slug):
-    """The stamp of the author page at ``slug`` (author id first), in one query; None if no
-    such author."""
-    fields = site_stamp_fields(timezone.now())
-    own = ["pk", "updated_at", *(f"stars_{stars}" for stars in STARS)]
-    return Author.objects.filter(slug=slug).annotate(**fields).values_list(*own, *fields).first()
+def site_stamp(kwargs):
+    now = _now()
+    return _stamp(SITE_STAMP_SQL, [now, now, now, now])
 
 
-def reader_rating(request, author_id):
-    """(score, the rating form as this reader sees it) when the reader rated the author, else
-    (None, None): the shared page already shows the unrated form."""
-    from authors.ratings import current_score, reader_for
+def article_stamp(kwargs):
+    """Version id first, author id second."""
+    now = _now()
+    return _stamp(ARTICLE_STAMP_SQL, [now, now, now, now, kwargs["slug"], now, now])
 
-    reader = reader_for(request)
-    score = current_score(reader, author_id) if reader.is_known else None
-    if score is None:
-        return None, None
-    fragment = render_to_string(
-        "authors/includes/rate_author.html",
-        {
-            "author": Author.objects.only("name", "slug").get(pk=author_id),
-            "reader_score": score,
-            "rating_refusal": "",
-            "back_url": request.path,
-        },
-        request=request,
-    )
-    return score, fragment
+
+def author_stamp(kwargs):
+    """Author id first."""
+    now = _now()
+    return _stamp(AUTHOR_STAMP_SQL, [now, now, now, now, kwargs["slug"]])
+
+
+def generation():
+    """The numbers the database changes with every write behind the stamps: one tiny query."""
+    with connection.cursor() as cursor:
+        cursor.execute(GENERATION_SQL)
+        return tuple(cursor.fetchall())
+
+
+def latest_time(stamp):
+    """The newest moment among a stamp's parts: the page's Last-Modified."""
+    moments = [moment for part in stamp if isinstance(moment := _moment(part), datetime)]
+    return max(moments) if moments else None
+
+
+# What each cached page needs: its stamp, which query parameters vary it, whether it carries
+# per-reader tokens (private) and whose rating form it shows.
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    stamp: object  # kwargs -> (stamp, the next scheduled moment) or None
+    parameters: frozenset | None = None  # None: any (they are part of the key)
+    private: bool = False
+    rating_author: object = None  # stamp -> author id whose rating form the page shows
+
+
+ARTICLE = CachedPage(
+    stamp=article_stamp,
+    parameters=frozenset({"comments"}),
+    private=True,
+    rating_author=lambda stamp: stamp[1],
+)
+AUTHOR = CachedPage(
+    stamp=author_stamp,
+    parameters=frozenset({"page"}),
+    private=True,
+    rating_author=lambda stamp: stamp[0],
+)
+SITE = CachedPage(stamp=site_stamp)
+PAGES = {
+    "articles:detail": ARTICLE,
+    "authors:detail": AUTHOR,
+    **dict.fromkeys(
+        [
+            "articles:home",
+            "articles:index",
+            "articles:category",
+            "articles:search",
+            "articles:symptoms",
+            "articles:causes",
+            "articles:treatments",
+            "articles:feed",
+            "articles:atom_feed",
+            "articles:sitemap",
+            "authors:feed",
+        ],
+        SITE,
+    ),
+}
+
+
+class Recent:
+    """The most recently used entries of this process, up to ``size``; thread-safe."""
+
+    def __init__(self, size):
+        self.size, self.entries, self.lock = size, OrderedDict(), Lock()
+
+    def get(self, key):
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+            return entry
+
+    def set(self, key, entry):
+        with self.lock:
+            self.entries[key] = entry
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+
+
+# Pages by key: safe to keep, since a key never changes meaning. Stamps by the database's
+# generation numbers: valid while no write behind them happened and no scheduled moment passed.
+local_pages = Recent(LOCAL_PAGES)
+local_stamps = Recent(LOCAL_PAGES)
+
+
+def forget():
+    """Drop this process's pages and stamps (tests, whose rollbacks reuse generation numbers)."""
+    local_pages.clear()
+    local_stamps.clear()
+
+
+def current_stamp(path, page, kwargs):
+    """The stamp of the page at ``path``: remembered while the generation numbers stand, else
+    queried."""
+    key = (generation(), path)
+    remembered = local_stamps.get(key)
+    if remembered is not None and (remembered[1] is None or timezone.now() < remembered[1]):
+        return remembered[0]
+    found = page.stamp(kwargs)
+    if found is None:
+        return None
+    local_stamps.set(key, found)
+    return found[0]
 
 
 def key_for(kind, *parts):
@@ -134,10 +258,6 @@ def key_for(kind, *parts):
 
 def etag_for(key, reader_part=""):
     return quote_etag(hashlib.sha256(f"{key}|{reader_part}".encode()).hexdigest()[:32])
-
-
-def not_modified(request, etag):
-    return etag in parse_etags(request.headers.get("If-None-Match", ""))
 
 
 _PRESERVED = re.compile(r"(<(pre|textarea|script)\b.*?</\2>)", re.S | re.I)
@@ -159,6 +279,26 @@ def minify(html):
     return "".join(out)
 
 
+def reader_rating(request, author_id):
+    """(score, the rating form as this reader sees it) when the reader rated the author, else
+    (None, None): the shared page already shows the unrated form."""
+    reader = anonymous_reader(request)
+    score = current_score(reader, author_id) if reader.is_known else None
+    if score is None:
+        return None, None
+    fragment = render_to_string(
+        "authors/includes/rate_author.html",
+        {
+            "author": Author.objects.only("name", "slug").get(pk=author_id),
+            "reader_score": score,
+            "rating_refusal": "",
+            "back_url": request.path,
+        },
+        request=request,
+    )
+    return score, fragment
+
+
 def fill(request, html, *, reader_rating=None):
     """The shared HTML with this reader's pieces in place."""
     if CSRF_PLACEHOLDER in html:
@@ -172,71 +312,70 @@ def fill(request, html, *, reader_rating=None):
     return html
 
 
-def serve(request, key, render, *, etag, last_modified=None, private=True, reader_rating=None):
-    """Answer from the cache (or render and store), filled for this reader, with validators.
+class PageCacheMiddleware:
+    """Answer anonymous readers' public pages from the cache (see the module's docstring).
 
-    ``render()`` returns the shared page as an ``HttpResponse``; only a 200 is stored.
-    ``private`` pages carry per-reader tokens, so only the reader's browser may keep them (and
-    revalidate them with the ETag); public ones may be kept by a proxy for a minute.
+    It sits below the CSRF middleware (which sets the reader's token cookie) and above
+    sessions, authentication and the view, which run only on a miss or for other readers.
     """
-    if not_modified(request, etag):
-        response = HttpResponseNotModified()
-    else:
-        cached = cache.get(key)
-        if cached is None:
-            rendered = render()
-            if rendered.status_code != 200:
-                return rendered
-            html = rendered.content.decode()
-            if rendered["Content-Type"].startswith("text/html"):
-                html = minify(html)
-            cached = (rendered["Content-Type"], html)
-            cache.set(key, cached, settings.PAGE_CACHE_SECONDS)
-        content_type, html = cached
-        response = HttpResponse(
-            fill(request, html, reader_rating=reader_rating), content_type=content_type
-        )
-    response["ETag"] = etag
-    if last_modified is not None:
-        response["Last-Modified"] = http_date(last_modified.timestamp())
-    if private:
-        patch_cache_control(response, private=True, no_cache=True)
-    else:
-        patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
-    patch_vary_headers(response, ["Cookie"])
-    return response
 
+    def __init__(self, get_response):
+        self.get_response = get_response
 
-def rendered(response):
-    """A view's response, rendered if it is a template response."""
-    if hasattr(response, "render") and not response.is_rendered:
-        response.render()
-    return response
-
-
-def latest_time(stamp):
-    """The newest moment among a stamp's parts: the page's Last-Modified."""
-    moments = [part for part in stamp if hasattr(part, "timestamp")]
-    return max(moments) if moments else None
-
-
-def site_page(view):
-    """Serve a page that shows only published, site-wide data (lists, feeds, the sitemap)
-    from the cache, for every anonymous reader alike, keyed on the site's stamp and the URL."""
-
-    @wraps(view)
-    def cached_view(request, *args, **kwargs):
+    def __call__(self, request):
         if not (enabled() and shareable(request)):
-            return view(request, *args, **kwargs)
-        stamp = site_stamp()
-        key = key_for("site", request.path, sorted(request.GET.lists()), stamp)
-        return serve(
-            request,
-            key,
-            lambda: rendered(view(request, *args, **kwargs)),
-            etag=etag_for(key),
-            last_modified=latest_time(stamp or ()),
-            private=False,
-        )
+            return self.get_response(request)
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return self.get_response(request)
+        page = PAGES.get(match.view_name)
+        if page is None or (page.parameters is not None and set(request.GET) - page.parameters):
+            return self.get_response(request)
+        try:
+            stamp = current_stamp(request.path, page, match.kwargs)
+        except DatabaseError:
+            # The view answers (503 while the database is away): nothing to cache.
+            return self.get_response(request)
+        if stamp is None:  # not live: the view answers 404 or redirects
+            return self.get_response(request)
+        key = key_for(match.view_name, request.path, sorted(request.GET.lists()), stamp)
+        score, fragment = (None, None)
+        if page.rating_author is not None:
+            score, fragment = reader_rating(request, page.rating_author(stamp))
+        etag = etag_for(key, score or "")
+        if etag in parse_etags(request.headers.get("If-None-Match", "")):
+            response = HttpResponseNotModified()
+        else:
+            cached = local_pages.get(key) or cache.get(key)
+            if cached is None:
+                rendered = self.render_shared(request)
+                if rendered.status_code != 200:
+                    return rendered
+                cached = (rendered["Content-Type"], self.stored_body(rendered))
+                cache.set(key, cached, settings.PAGE_CACHE_SECONDS)
+            local_pages.set(key, cached)
+            content_type, html = cached
+            response = HttpResponse(fill(request, html, reader_rating=fragment), content_type)
+        response["ETag"] = etag
+        if (modified := latest_time(stamp)) is not None:
+            response["Last-Modified"] = http_date(modified.timestamp())
+        if page.private:
+            patch_cache_control(response, private=True, no_cache=True)
+        else:
+            patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
+        patch_vary_headers(response, ["Cookie"])
+        return response
 
-    return cached_view
+    def render_shared(self, request):
+        """The page as every anonymous reader shares it, rendered by its view."""
+        request.shared_page = True
+        try:
+            return self.get_response(request)
+        finally:
+            request.shared_page = False
+
+    @staticmethod
+    def stored_body(response):
+        body = response.content.decode()
+        return minify(body) if response["Content-Type"].startswith("text/html") else body

@@ -25,6 +25,7 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection
 from django.db.models import Case, F, Func, IntegerField, Q, Value, When
+from django.utils.functional import cached_property
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -37,6 +38,12 @@ SNIPPET_LENGTH = 220
 START, STOP = "\ue000", "\ue001"
 _MARKERS = re.compile(f"[{START}{STOP}]")
 _BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|td|th|blockquote|pre)>", re.IGNORECASE)
+
+
+def max_results():
+    """Results listed and counted per query at most: counting every match of a common word
+    would read every article."""
+    return settings.SEARCH_MAX_RESULTS
 
 
 def config():
@@ -125,17 +132,32 @@ class TitleWeights(Func):
 class SearchResults:
     """A lazily evaluated, paginatable result list; each article gets a ``snippet``.
 
-    On PostgreSQL the highlighted snippets are made for the page's rows only, in one more query.
+    ``tiers`` are querysets listed one after the other (no row in two of them): the best
+    matches ranked, then the others newest first, so that a page reads a few rows of each tier
+    instead of ranking every match of a common word. At most ``max_results()`` are listed and
+    counted (``capped`` says there are more). On PostgreSQL the highlighted snippets are made
+    for the page's rows only, in one more query.
     """
 
-    def __init__(self, queryset, query, search_query=None):
-        self.queryset = queryset
+    def __init__(self, matches, tiers, query, search_query=None):
+        self.matches = matches
+        self.tiers = tiers
         self.words = query_words(query)
         self.search_query = search_query
         self.ordered = True
+        self._counts = {}
+
+    def _count(self, queryset):
+        if queryset not in self._counts:
+            self._counts[queryset] = queryset.order_by()[: max_results() + 1].count()
+        return self._counts[queryset]
+
+    @cached_property
+    def capped(self):
+        return self._count(self.matches) > max_results()
 
     def count(self):
-        return self.queryset.count()
+        return min(self._count(self.matches), max_results())
 
     def __len__(self):
         return self.count()
@@ -143,7 +165,24 @@ class SearchResults:
     def __getitem__(self, key):
         if not isinstance(key, slice):
             return self[key : key + 1][0]
-        articles = list(self.queryset[key])
+        offset, wanted = key.start or 0, (key.stop or max_results()) - (key.start or 0)
+        articles = []
+        for index, tier in enumerate(self.tiers):
+            if wanted <= 0:
+                break
+            if offset and index < len(self.tiers) - 1:
+                size = self._count(tier)
+                if offset >= size:
+                    offset -= size
+                    continue
+            rows = list(tier[offset : offset + wanted])
+            articles += rows
+            wanted -= len(rows)
+            offset = 0
+        self.add_snippets(articles)
+        return articles
+
+    def add_snippets(self, articles):
         if self.search_query is not None:
             headlines = (
                 dict(
@@ -172,34 +211,35 @@ class SearchResults:
             else:
                 marked = mark_words(excerpt(article.search_text, self.words), self.words)
             article.snippet = render_snippet(marked)
-        return articles
 
 
 def search_articles(query, articles=None):
-    """Live versions matching ``query``, title hits first, then by relevance."""
+    """Live versions matching ``query``: those whose title, condition or intro match, title
+    hits first and ranked; then those matching elsewhere, newest first."""
     articles = PublishedVersion.objects.live() if articles is None else articles
     words = query_words(query)
     if not words:
-        return SearchResults(articles.none(), query)
+        return SearchResults(articles.none(), [], query)
     articles = articles.select_related("category", "author")
     if uses_postgres():
         search_query = SearchQuery(query, search_type="websearch", config=config())
-        results = (
-            articles.filter(search_vector=search_query)
-            .only(*LISTED_FIELDS)
+        articles = articles.only(*LISTED_FIELDS)
+        matches = articles.filter(search_vector=search_query)
+        # The head vector is part of the search vector: checking only the small one is enough.
+        head = (
+            articles.filter(head_vector=search_query)
             .annotate(
                 title_hit=Case(
                     When(SearchVectorExact(TitleWeights("head_vector"), search_query), then=1),
                     default=Value(0),
                     output_field=IntegerField(),
                 ),
-                # Ranked on the small head (title, condition, intro): matches found only in the
-                # body follow, newest first. Ranking whole articles would cost a lot per match.
                 rank=SearchRank(F("head_vector"), search_query),
             )
             .order_by("-title_hit", "-rank", "-first_published_at", "pk")
         )
-        return SearchResults(results, query, search_query)
+        elsewhere = matches.exclude(head_vector=search_query).order_by("-first_published_at", "pk")
+        return SearchResults(matches, [head, elsewhere], query, search_query)
     matches_all = Q()
     in_title = Q()
     for word in words:
@@ -207,6 +247,7 @@ def search_articles(query, articles=None):
         matches_all &= in_name | Q(search_text__icontains=word)
         in_title &= in_name
     in_intro = Q(*(Q(summary__icontains=word) for word in words))
+    # The same order in one query: the fallback serves small sites.
     results = (
         articles.filter(matches_all)
         .only(*LISTED_FIELDS, "search_text")
@@ -216,7 +257,7 @@ def search_articles(query, articles=None):
         )
         .order_by("-title_hit", "-intro_hit", "-first_published_at", "pk")
     )
-    return SearchResults(results, query)
+    return SearchResults(results, [results], query)
 
 
 def excerpt(text, words, length=SNIPPET_LENGTH):

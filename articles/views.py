@@ -59,19 +59,18 @@ def article_page_context(request, version, *, shared=False):
 class ArticleDetailView(ArticleCommentsMixin, DetailView):
     """The live published version of an article; every reader, editors included, sees this.
 
-    Anonymous readers share one cached page per stamp (``articles.page_cache``), with their
-    own CSRF token, form start time and rating filled in.
+    Anonymous readers get it from ``articles.page_cache``; rendered for that cache
+    (``request.shared_page``), it holds no reader's data, only placeholders.
     """
 
     template_name = "articles/article_detail.html"
     context_object_name = "article"
-    # Rendering the page that every anonymous reader shares: no per-reader data in it.
-    shared = False
 
     def get_queryset(self):
         return (
             PublishedVersion.objects.live()
             .select_related("category", "author", "reviewed_by")
+            .without_search_columns()
             .with_comment_state()
         )
 
@@ -81,10 +80,6 @@ class ArticleDetailView(ArticleCommentsMixin, DetailView):
         return version
 
     def get(self, request, *args, **kwargs):
-        if page_cache.enabled() and page_cache.shareable(request) and self.cacheable_query():
-            stamp = page_cache.article_stamp(kwargs["slug"])
-            if stamp is not None:
-                return self.cached(request, stamp)
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
@@ -92,29 +87,6 @@ class ArticleDetailView(ArticleCommentsMixin, DetailView):
             if moved is None:
                 raise
             return redirect(moved, permanent=True)
-
-    def cacheable_query(self):
-        """Only the comment page number varies the shared page; anything else is per reader."""
-        return set(self.request.GET) <= {"comments"}
-
-    def cached(self, request, stamp):
-        key = page_cache.key_for(
-            "article", self.kwargs["slug"], request.GET.get("comments", ""), stamp
-        )
-        score, reader_rating = page_cache.reader_rating(request, author_id=stamp[1])
-        return page_cache.serve(
-            request,
-            key,
-            self.render_shared,
-            etag=page_cache.etag_for(key, score or ""),
-            last_modified=page_cache.latest_time(stamp),
-            reader_rating=reader_rating,
-        )
-
-    def render_shared(self):
-        self.shared = True
-        response = super().get(self.request, **self.kwargs)
-        return page_cache.rendered(response)
 
     def renamed_version(self):
         """The live version of an article that was published, or is edited, under this slug."""
@@ -138,3 +110,7 @@ class ArticleDetailView(ArticleCommentsMixin, DetailView):
         if self.shared:
             context["csrf_token"] = page_cache.CSRF_PLACEHOLDER
         return context
+
+    @property
+    def shared(self):
+        return getattr(self.request, "shared_page", False)

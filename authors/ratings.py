@@ -54,6 +54,11 @@ def reader_for(request):
     """The reader making ``request``: the account, else the token in the signed cookie."""
     if request.user.is_authenticated:
         return Reader(user_id=request.user.pk)
+    return anonymous_reader(request)
+
+
+def anonymous_reader(request):
+    """The reader token in ``request``'s signed cookie (unknown reader if none or forged)."""
     token = request.get_signed_cookie(
         settings.RATING_READER_COOKIE, default="", salt=READER_COOKIE_SALT
     )

@@ -1,7 +1,6 @@
 from django.urls import path
 
 from articles.feeds import AuthorArticlesFeed
-from articles.page_cache import site_page
 
 from . import views
 
@@ -11,5 +10,5 @@ urlpatterns = [
     path("", views.AuthorListView.as_view(), name="index"),
     path("<slug:slug>/", views.AuthorDetailView.as_view(), name="detail"),
     path("<slug:slug>/rate/", views.rate, name="rate"),
-    path("<slug:slug>/feed/", site_page(AuthorArticlesFeed()), name="feed"),
+    path("<slug:slug>/feed/", AuthorArticlesFeed(), name="feed"),
 ]

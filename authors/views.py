@@ -54,35 +54,12 @@ class AuthorListView(ListView):
 class AuthorDetailView(ListView):
     """An author's page: who they are, where they work, their rating and their articles.
 
-    Anonymous readers share one cached page per stamp (``articles.page_cache``), with their
-    own CSRF token and rating filled in.
+    Anonymous readers get it from ``articles.page_cache``; rendered for that cache
+    (``request.shared_page``), it holds no reader's data, only placeholders.
     """
 
     template_name = "authors/author_detail.html"
     paginate_by = settings.ARTICLES_PER_PAGE
-    shared = False
-
-    def get(self, request, *args, **kwargs):
-        if page_cache.enabled() and page_cache.shareable(request) and set(request.GET) <= {"page"}:
-            stamp = page_cache.author_stamp(kwargs["slug"])
-            if stamp is not None:
-                key = page_cache.key_for(
-                    "author", kwargs["slug"], request.GET.get("page", ""), stamp
-                )
-                score, reader_rating = page_cache.reader_rating(request, author_id=stamp[0])
-                return page_cache.serve(
-                    request,
-                    key,
-                    self.render_shared,
-                    etag=page_cache.etag_for(key, score or ""),
-                    last_modified=page_cache.latest_time(stamp),
-                    reader_rating=reader_rating,
-                )
-        return super().get(request, *args, **kwargs)
-
-    def render_shared(self):
-        self.shared = True
-        return page_cache.rendered(super().get(self.request, **self.kwargs))
 
     def get_queryset(self):
         links = AuthorAffiliation.objects.select_related("affiliation")
@@ -98,7 +75,7 @@ class AuthorDetailView(ListView):
         )
 
     def get_context_data(self, **kwargs):
-        if self.shared:
+        if getattr(self.request, "shared_page", False):
             reader = {"rating_refusal": "", "reader_score": None}
             reader["csrf_token"] = page_cache.CSRF_PLACEHOLDER
         else:

@@ -91,7 +91,6 @@ class ArticleCommentsMixin:
 
     # A bound form with errors, when the page answers a comment post that was refused.
     comment_form = None
-    shared = False
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -70,14 +70,24 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that a load balancer's probe skips host checks, redirects and sessions.
+    "symptomdb.health.HealthCheckMiddleware",
+    "symptomdb.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Before sessions: an anonymous reader's page comes from the cache without loading a
+    # session or user (articles/page_cache.py).
+    "articles.page_cache.PageCacheMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "symptomdb.health.DatabaseUnavailableMiddleware",
+    # Last, as django-axes requires.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "symptomdb.urls"
@@ -245,19 +255,6 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
 
 INSTALLED_APPS += ["axes"]
-MIDDLEWARE = [
-    # First, so that a load balancer's probe skips host checks, redirects and sessions.
-    "symptomdb.health.HealthCheckMiddleware",
-    "symptomdb.observability.RequestIdMiddleware",
-    *MIDDLEWARE,
-    "symptomdb.health.DatabaseUnavailableMiddleware",
-    # Last, as django-axes requires.
-    "axes.middleware.AxesMiddleware",
-]
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
-)
 TEMPLATES[0]["OPTIONS"]["context_processors"] += ["django.template.context_processors.csp"]
 
 # Every page: nothing from other hosts, no inline script or style. Bootstrap's CSS draws a few
@@ -398,5 +395,7 @@ REFERENCE_CHECK_ALLOW_PRIVATE = env_bool("DJANGO_REFERENCE_CHECK_ALLOW_PRIVATE")
 # Discovery: search, feeds, sitemap and structured data.
 INSTALLED_APPS += ["django.contrib.postgres", "django.contrib.sitemaps"]
 SEARCH_CONFIG = os.environ.get("DJANGO_SEARCH_CONFIG", "english")
+# Results listed (and counted) per query at most: "More than 1,000 results" beyond.
+SEARCH_MAX_RESULTS = 1000
 FEED_ITEMS = 20
 RELATED_ARTICLES = 5

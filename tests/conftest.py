@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from articles import page_cache
 from articles.models import Category
 from authors.models import Affiliation, Author, AuthorAffiliation
 from authors.ratings import Reader, rate_author
@@ -33,6 +34,13 @@ def pytest_collection_modifyitems(items):
             options = {**(marker.kwargs if marker else {}), "transaction": True}
             options["serialized_rollback"] = True
             item.add_marker(pytest.mark.django_db(**options), append=False)
+
+
+@pytest.fixture(autouse=True)
+def fresh_page_memory():
+    """Each test starts with no page or stamp remembered in this process: a test's rollback
+    takes the database's generation numbers back, which production never sees."""
+    page_cache.forget()
 
 
 @pytest.fixture

@@ -49,7 +49,8 @@ def test_a_cached_page_costs_one_query_however_big_it_is(make_article, make_comm
         count_queries(reader, url)  # the first reader renders and stores the shared page
     for url in urls:
         queries, _ = count_queries(Client(), url)
-        assert queries == 1, url  # the stamp; the page itself comes from the cache
+        # The generation numbers: the stamp and the page come from this process's memory.
+        assert queries == 1, url
     assert "Comment 29" in count_queries(Client(), article.get_absolute_url())[1]
 
 
@@ -143,6 +144,34 @@ def test_an_authors_new_credentials_and_a_renamed_category_show_at_once(make_art
     assert "Ada Byline, MD, PhD" in text
     assert "Conditions A to Z" in text
     assert "Conditions A to Z" in page(reader, "/").content.decode()
+
+
+def test_a_related_list_computed_after_a_publication_shows_at_once(make_article, run_tasks):
+    first = make_article(title="What is first?")
+    run_tasks()
+    reader = Client()
+    page(reader, first.get_absolute_url())
+    make_article(title="What is in the same category?")  # its publication queues the lists
+    assert "What is in the same category?" not in related_list(reader, first)
+    run_tasks()
+    assert "What is in the same category?" in related_list(reader, first)
+
+
+def related_list(client, article):
+    text = page(client, article.get_absolute_url()).content.decode()
+    start = text.find("Related articles")
+    return text[start:] if start >= 0 else ""
+
+
+def test_a_change_made_outside_the_sites_functions_shows_at_once(make_article):
+    """A bulk update from a shell or a script changes the database's generation numbers too."""
+    article = make_article(title="What does an operator take down?")
+    reader = Client()
+    page(reader, article.get_absolute_url())
+    assert "What does an operator take down?" in page(reader, "/").content.decode()
+    article.published_versions.update(live_until=timezone.now())
+    assert reader.get(article.get_absolute_url()).status_code == 404
+    assert "What does an operator take down?" not in page(reader, "/").content.decode()
 
 
 def test_a_repeat_visit_gets_a_304_until_the_page_changes(make_article):

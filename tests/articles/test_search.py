@@ -192,3 +192,33 @@ def test_the_condition_name_counts_as_a_title_hit(client, make_article):
         title="Why do my heels hurt in the morning?", condition="Plantar fasciitis"
     )
     assert result_titles(client.get(SEARCH, {"q": "fasciitis"})) == [named.title, mention.title]
+
+
+def body_hit(make_article, title, text):
+    return make_article(title=title, extra_sections=[("Causes", text, "causes")])
+
+
+def test_name_matches_come_first_then_the_others_newest_first_on_every_page(make_article):
+    older = body_hit(make_article, "What causes a sore heel?", "Bursitis can make it sore.")
+    titled = make_article(title="What is bursitis?")
+    newer = body_hit(make_article, "Why does my elbow swell?", "Elbow bursitis is common.")
+    newest = body_hit(make_article, "What helps a swollen knee?", "Knee bursitis needs rest.")
+    body_hit(make_article, "What is a heel spur?", "Nothing in common with the query.")
+    results = search_articles("bursitis")
+    listed = [a.article for a in results[0:2] + results[2:3] + results[3:10]]
+    assert listed == [titled, newest, newer, older]
+    assert results.count() == 4
+
+
+def test_a_common_word_lists_the_first_results_and_says_there_are_more(
+    client, make_article, settings
+):
+    settings.SEARCH_MAX_RESULTS = 3
+    for number in range(5):
+        body_hit(make_article, f"What is question {number}?", "Wheezing may come with it.")
+    response = client.get(SEARCH, {"q": "wheezing"})
+    assert "More than 3 results for “wheezing”" in response.content.decode()
+    assert len(result_titles(response)) == 3
+    settings.SEARCH_MAX_RESULTS = 5
+    response = client.get(SEARCH, {"q": "Wheezing"})  # another page: the first is cached
+    assert "5 results for “Wheezing”" in response.content.decode()
