@@ -3,13 +3,16 @@
 import string
 from itertools import groupby
 
+from django import forms
 from django.conf import settings
 from django.db.models.functions import Lower
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
+
+from symptomdb.inputs import PageField, ParameterForm, ParametersMixin
 
 from .models import Category, PublishedVersion, VersionTerm
 from .search import MAX_QUERY_LENGTH, max_results, search_articles
@@ -19,19 +22,30 @@ OTHER_LETTER = "#"
 LETTERS = [*string.ascii_uppercase, OTHER_LETTER]
 
 
-class ArticleIndexView(ListView):
+class IndexParameters(ParameterForm):
+    letter = forms.CharField(required=False)
+    category = forms.SlugField(required=False, max_length=100)
+    page = PageField()
+
+    def clean_letter(self):
+        letter = self.cleaned_data["letter"].upper()
+        if letter and letter not in LETTERS:
+            raise forms.ValidationError("the A to Z index has the letters A to Z and # only.")
+        return letter
+
+
+class ArticleIndexView(ParametersMixin, ListView):
     """Live articles A-Z by condition (or title), by letter and category, paginated."""
 
     template_name = "articles/article_index.html"
     paginate_by = settings.ARTICLES_PER_PAGE
+    parameters_form = IndexParameters
 
     def get_queryset(self):
         self.category = None
-        if slug := self.request.GET.get("category"):
+        if slug := self.parameters["category"]:
             self.category = get_object_or_404(Category, slug=slug)
-        self.letter = self.request.GET.get("letter", "").upper()
-        if self.letter and self.letter not in LETTERS:
-            raise Http404("The A-Z index has the letters A to Z and # only.")
+        self.letter = self.parameters["letter"]
 
         self.in_scope = PublishedVersion.objects.live().with_az_name()
         if self.category:
@@ -57,21 +71,38 @@ class ArticleIndexView(ListView):
         )
 
 
-class SearchView(ListView):
+class SearchParameters(ParameterForm):
+    q = forms.CharField(
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        error_messages={"max_length": f"Please search for at most {MAX_QUERY_LENGTH} characters."},
+    )
+    page = PageField()
+
+    def clean_q(self):
+        return " ".join(self.cleaned_data["q"].split())
+
+    def error_message(self):
+        return " ".join(error for errors in self.errors.values() for error in errors)
+
+
+class SearchView(ParametersMixin, ListView):
     """Full-text search over live articles, title hits first, with highlighted snippets."""
 
     template_name = "articles/search.html"
     paginate_by = settings.ARTICLES_PER_PAGE
+    parameters_form = SearchParameters
 
     def get(self, request, *args, **kwargs):
-        self.query = " ".join(request.GET.get("q", "").split())
-        if len(self.query) > MAX_QUERY_LENGTH:
-            self.object_list = search_articles("")
-            context = self.get_context_data(
-                error=f"Please search for at most {MAX_QUERY_LENGTH} characters."
-            )
-            return self.render_to_response(context, status=400)
+        self.query = self.parameters["q"]
         return super().get(request, *args, **kwargs)
+
+    def parameters_invalid(self, form):
+        """The search page again, with the reader's words and what to change."""
+        self.query = " ".join(form.data.get("q", "").split())[:MAX_QUERY_LENGTH]
+        self.object_list = search_articles("")
+        context = self.get_context_data(error=form.error_message())
+        return self.render_to_response(context, status=400)
 
     def get_queryset(self):
         return search_articles(self.query)

@@ -39,7 +39,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, parse_etags, quote_etag
 
 from authors.models import Author
-from authors.ratings import anonymous_reader, current_score
+from authors.ratings import anonymous_reader, current_rating
 from comments.forms import make_form_token
 from comments.section import STARTED_PLACEHOLDER
 
@@ -283,20 +283,21 @@ def reader_rating(request, author_id):
     """(score, the rating form as this reader sees it) when the reader rated the author, else
     (None, None): the shared page already shows the unrated form."""
     reader = anonymous_reader(request)
-    score = current_score(reader, author_id) if reader.is_known else None
-    if score is None:
+    rating = current_rating(reader, author_id) if reader.is_known else None
+    if rating is None:
         return None, None
     fragment = render_to_string(
         "authors/includes/rate_author.html",
         {
             "author": Author.objects.only("name", "slug").get(pk=author_id),
-            "reader_score": score,
+            "reader_score": rating.score,
+            "reader_rating_held": rating.is_held,
             "rating_refusal": "",
             "back_url": request.path,
         },
         request=request,
     )
-    return score, fragment
+    return f"{rating.score}{rating.status}", fragment
 
 
 def fill(request, html, *, reader_rating=None):

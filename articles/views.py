@@ -1,3 +1,4 @@
+from django import forms
 from django.conf import settings
 from django.db.models import Q
 from django.http import Http404
@@ -7,16 +8,18 @@ from django.views.generic import DetailView, ListView
 from authors.models import attach_primary_affiliations
 from authors.ratings import rating_context
 from comments.section import ArticleCommentsMixin
+from symptomdb.inputs import PageField, PageParameters, ParameterForm, ParametersMixin
 
 from . import page_cache
 from .models import Article, Category, PublishedVersion
 from .structured_data import article_structured_data, breadcrumb_items
 
 
-class PublishedArticlesMixin:
+class PublishedArticlesMixin(ParametersMixin):
     """Lists of live articles with their bylines, newest first, paginated."""
 
     paginate_by = settings.ARTICLES_PER_PAGE
+    parameters_form = PageParameters
 
     def get_queryset(self):
         return PublishedVersion.objects.live().with_byline().newest_first()
@@ -47,7 +50,11 @@ def article_page_context(request, version, *, shared=False):
 
     ``shared``: for the page every anonymous reader gets, without this reader's rating.
     """
-    reader = {"rating_refusal": "", "reader_score": None} if shared else None
+    reader = (
+        {"rating_refusal": "", "reader_score": None, "reader_rating_held": False}
+        if shared
+        else None
+    )
     return {
         **(reader or rating_context(request, version.author)),
         "breadcrumbs": breadcrumb_items(version),
@@ -56,7 +63,14 @@ def article_page_context(request, version, *, shared=False):
     }
 
 
-class ArticleDetailView(ArticleCommentsMixin, DetailView):
+class ArticleParameters(ParameterForm):
+    """The article page's parameters: which page of comments, which comment to answer."""
+
+    comments = PageField(label="comments")
+    reply_to = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+
+
+class ArticleDetailView(ParametersMixin, ArticleCommentsMixin, DetailView):
     """The live published version of an article; every reader, editors included, sees this.
 
     Anonymous readers get it from ``articles.page_cache``; rendered for that cache
@@ -65,6 +79,7 @@ class ArticleDetailView(ArticleCommentsMixin, DetailView):
 
     template_name = "articles/article_detail.html"
     context_object_name = "article"
+    parameters_form = ArticleParameters
 
     def get_queryset(self):
         return (

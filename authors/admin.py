@@ -10,9 +10,9 @@ from articles.models import is_editor
 from symptomdb.admin_inlines import FollowsParentPermissionsMixin
 
 from .forms import AuthorAdminForm
-from .models import Affiliation, Author, AuthorAffiliation, Rating, RatingVoid
+from .models import Affiliation, Author, AuthorAffiliation, Rating, RatingRelease, RatingVoid
 from .photos import set_photo
-from .ratings import void_rating
+from .ratings import release_rating, void_rating
 
 # What an author may change on their own profile; everything else (and any field added later,
 # such as ratings) stays with the editors.
@@ -118,7 +118,7 @@ class AffiliationAdmin(admin.ModelAdmin):
     search_fields = ["name", "city", "region"]
 
 
-class VoidRatingsForm(forms.Form):
+class DecideRatingsForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Kept in the audit record, e.g. “Many ratings from one network in a minute”.",
@@ -127,13 +127,31 @@ class VoidRatingsForm(forms.Form):
 
 @admin.register(Rating)
 class RatingAdmin(admin.ModelAdmin):
-    list_display = ["author", "score", "reader", "created_at", "updated_at", "voided"]
-    list_filter = ["score", ("voided_at", admin.EmptyFieldListFilter), "created_at"]
+    list_display = ["author", "score", "status", "hold", "reader", "created_at", "voided"]
+    list_filter = [
+        "status",
+        "hold",
+        "score",
+        ("voided_at", admin.EmptyFieldListFilter),
+        "created_at",
+    ]
     list_select_related = ["author", "user", "void"]
-    search_fields = ["author__name", "user__username", "address_hash"]
+    search_fields = ["author__name", "user__username", "address_hash", "network_hash"]
     date_hierarchy = "created_at"
-    actions = ["void_with_reason"]
-    fields = ["author", "score", "user", "reader_token", "address_hash", "created_at", "voided"]
+    actions = ["release_with_note", "void_with_reason"]
+    fields = [
+        "author",
+        "score",
+        "status",
+        "hold",
+        "user",
+        "reader_token",
+        "reader_since",
+        "address_hash",
+        "network_hash",
+        "created_at",
+        "voided",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request):
@@ -149,6 +167,9 @@ class RatingAdmin(admin.ModelAdmin):
     def has_void_permission(self, request):
         return request.user.has_perm("authors.void_rating")
 
+    def has_release_permission(self, request):
+        return request.user.has_perm("authors.release_rating")
+
     @admin.display(description="Reader")
     def reader(self, rating):
         return rating.user or rating.reader_label
@@ -160,32 +181,77 @@ class RatingAdmin(admin.ModelAdmin):
             return "—"
         return f"{void.voided_at:%Y-%m-%d %H:%M} by {void.voided_by or '?'}: {void.reason}"
 
-    @admin.action(description="Void selected ratings (with a reason)", permissions=["void"])
-    def void_with_reason(self, request, queryset):
-        form = VoidRatingsForm(request.POST if "apply" in request.POST else None)
+    def decide(self, request, queryset, *, action, decision, intro, submit_label, done):
+        """Ask for the reason once, then apply ``decision`` to each rating with it."""
+        form = DecideRatingsForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
-            voided = 0
+            decided = 0
             for rating in queryset.select_related("author"):
                 try:
-                    audit = void_rating(rating, by=request.user, reason=form.cleaned_data["reason"])
+                    audit = decision(rating, by=request.user, reason=form.cleaned_data["reason"])
                 except ValidationError as error:
                     self.message_user(request, error.messages[0], messages.ERROR)
                     return None
-                voided += audit is not None
-            self.message_user(request, f"Voided {voided} rating(s).", messages.SUCCESS)
+                decided += audit is not None
+            self.message_user(request, done.format(decided), messages.SUCCESS)
             return None
         return TemplateResponse(
             request,
-            "admin/authors/rating/void_ratings.html",
+            "admin/authors/rating/decide_ratings.html",
             {
                 **self.admin_site.each_context(request),
-                "title": "Void ratings",
+                "title": submit_label,
                 "opts": self.model._meta,
                 "form": form,
                 "ratings": queryset.select_related("author", "user"),
                 "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                "action": action,
+                "intro": intro,
+                "submit_label": submit_label,
             },
         )
+
+    @admin.action(description="Void selected ratings (with a reason)", permissions=["void"])
+    def void_with_reason(self, request, queryset):
+        return self.decide(
+            request,
+            queryset,
+            action="void_with_reason",
+            decision=void_rating,
+            intro="These ratings will stop counting; the author's figures are updated and an "
+            "audit record keeps who voided them and why.",
+            submit_label="Void ratings",
+            done="Voided {} rating(s).",
+        )
+
+    @admin.action(description="Release selected held ratings (a note)", permissions=["release"])
+    def release_with_note(self, request, queryset):
+        return self.decide(
+            request,
+            queryset,
+            action="release_with_note",
+            decision=lambda rating, *, by, reason: release_rating(rating, by=by, note=reason),
+            intro="These held ratings will count in the authors' figures; an audit record keeps "
+            "who released them and why. Ratings already counted or voided are left as they are.",
+            submit_label="Release ratings",
+            done="Released {} rating(s).",
+        )
+
+
+@admin.register(RatingRelease)
+class RatingReleaseAdmin(admin.ModelAdmin):
+    list_display = ["rating", "hold", "released_by", "released_at", "note"]
+    list_select_related = ["rating__author", "released_by"]
+    readonly_fields = ["rating", "hold", "released_by", "released_at", "note"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(RatingVoid)

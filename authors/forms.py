@@ -1,10 +1,12 @@
 from django import forms
 
+from symptomdb.inputs import OneValueEach
+
 from .models import STARS, Author
 from .photos import prepare_photo
 
 
-class RatingForm(forms.Form):
+class RatingForm(OneValueEach, forms.Form):
     score = forms.TypedChoiceField(
         choices=[(stars, f"{stars} star{'s' if stars > 1 else ''}") for stars in STARS],
         coerce=int,

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Cast
 from django.urls import reverse
+from django.utils import timezone
 
 STARS = (5, 4, 3, 2, 1)
 
@@ -262,8 +263,15 @@ class AuthorAffiliation(models.Model):
 
 class RatingQuerySet(models.QuerySet):
     def live(self):
-        """Ratings that count: not voided by an editor."""
-        return self.filter(voided_at__isnull=True)
+        """Ratings that count in an author's figures: not held, not voided."""
+        return self.filter(status=Rating.Status.COUNTED, voided_at__isnull=True)
+
+    def held(self):
+        """Ratings kept out of the figures until a check or an editor releases them."""
+        return self.filter(status=Rating.Status.HELD, voided_at__isnull=True)
+
+    def since(self, moment):
+        return self.filter(created_at__gte=moment)
 
     def by_reader(self, reader):
         """The ratings of one reader (a ``authors.ratings.Reader``)."""
@@ -277,8 +285,27 @@ class RatingQuerySet(models.QuerySet):
         return self.filter(address_hash=address_hash, created_at__gte=since)
 
 
+class RatingStatus(models.TextChoices):
+    COUNTED = "counted", "Counted"
+    HELD = "held", "Held"
+
+
+class RatingHold(models.TextChoices):
+    NONE = "", "—"
+    NEW_READER = "new-reader", "New reader (counts once their token has aged)"
+    BURST = "burst", "Burst of ratings for this author"
+    NETWORK = "network", "Many ratings from one network"
+
+
 class Rating(models.Model):
-    """One reader's rating of one author: a signed-in user, or an anonymous reader token."""
+    """One reader's rating of one author: a signed-in user, or an anonymous reader token.
+
+    A rating counts in the author's figures at once, or is held (``hold``) until the reader's
+    token has aged or an editor releases it (``authors.ratings``).
+    """
+
+    Status = RatingStatus
+    Hold = RatingHold
 
     author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="ratings")
     user = models.ForeignKey(
@@ -295,10 +322,20 @@ class Rating(models.Model):
         help_text="The anonymous reader's random token (from a signed cookie), if no user.",
     )
     score = models.PositiveSmallIntegerField(help_text="1 to 5 stars.")
+    status = models.CharField(max_length=10, choices=Status, default=Status.COUNTED)
+    hold = models.CharField(
+        "held because", max_length=20, choices=Hold, blank=True, help_text="Why it is held."
+    )
     address_hash = models.CharField(
         max_length=64, help_text="Keyed hash of the network address; the address is not stored."
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    network_hash = models.CharField(
+        max_length=64, blank=True, help_text="Keyed hash of the address's network (/24 or /56)."
+    )
+    reader_since = models.DateTimeField(
+        null=True, blank=True, help_text="When the anonymous reader's token was first given."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     voided_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="Set when an editor voids the rating."
@@ -308,10 +345,23 @@ class Rating(models.Model):
 
     class Meta:
         ordering = ["-updated_at", "-pk"]
-        permissions = [("void_rating", "Can void ratings")]
+        permissions = [
+            ("void_rating", "Can void ratings"),
+            ("release_rating", "Can release held ratings"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(score__gte=1, score__lte=5), name="rating_score_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=RatingStatus.values), name="rating_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status=RatingStatus.HELD) & ~Q(hold="") & Q(hold__in=RatingHold.values)
+                )
+                | (Q(status=RatingStatus.COUNTED) & Q(hold="")),
+                name="rating_held_says_why",
             ),
             models.CheckConstraint(
                 condition=(Q(user__isnull=False) & Q(reader_token=""))
@@ -332,7 +382,16 @@ class Rating(models.Model):
         indexes = [
             models.Index(
                 fields=["author", "address_hash", "created_at"], name="rating_address_day_idx"
-            )
+            ),
+            models.Index(
+                fields=["author", "network_hash", "created_at"], name="rating_network_day_idx"
+            ),
+            models.Index(fields=["author", "created_at"], name="rating_author_time_idx"),
+            models.Index(
+                fields=["status", "created_at"],
+                condition=Q(status=RatingStatus.HELD),
+                name="rating_held_idx",
+            ),
         ]
 
     def __str__(self):
@@ -353,6 +412,33 @@ class Rating(models.Model):
     @property
     def is_voided(self):
         return self.voided_at is not None
+
+    @property
+    def is_held(self):
+        return self.status == self.Status.HELD
+
+
+class RatingRelease(models.Model):
+    """Audit record: a held rating released into the author's figures, by whom (none: the
+    automatic check once the reader's token had aged) and why."""
+
+    rating = models.OneToOneField(Rating, on_delete=models.CASCADE, related_name="release")
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hold = models.CharField("was held because", max_length=20, choices=RatingHold)
+    note = models.TextField()
+    released_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-released_at"]
+        verbose_name = "released rating"
+        constraints = [
+            models.CheckConstraint(condition=~Q(note=""), name="rating_release_has_note"),
+        ]
+
+    def __str__(self):
+        return f"Released: {self.rating}"
 
 
 class RatingVoid(models.Model):

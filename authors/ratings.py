@@ -1,24 +1,39 @@
-"""Readers rate authors: one rating per reader and author, exact counts, a per-address cap.
+"""Readers rate authors: one rating per reader and author, exact counts, ratings that resist
+stuffing.
 
-``rate_author`` is the only way a rating is written and ``void_rating`` the only way one is
-withdrawn; views, the admin and the demo command all call them. Both lock the author row, so
-concurrent ratings of one author are applied one after another and the per-star counts on the
-author row stay equal to the live ratings (``manage.py check_ratings`` verifies that).
+``rate_author`` is the only way a rating is written, ``release_rating`` the only way a held one
+starts to count and ``void_rating`` the only way one is withdrawn; views, the admin, the
+periodic job and the demo command all call them. Each locks the author row, so concurrent
+ratings of one author are applied one after another and the per-star counts on the author row
+stay equal to the counted ratings (``manage.py check_ratings`` verifies that).
+
+How much an anonymous rating weighs (the README says the same): a new rating from a signed-in
+reader counts at once. An anonymous reader's counts once the reader's token (a signed cookie
+given with their first rating) is ``RATING_READER_MIN_AGE_HOURS`` old; until then it is held,
+and the hourly job releases it. A rating made during a burst for that author (more than
+``RATING_BURST_MIN`` in an hour, or ``RATING_BURST_FACTOR`` times the author's usual rate) or
+beyond ``RATING_MAX_PER_NETWORK_PER_DAY`` from one network is held until an editor releases or
+voids it, and so are the anonymous ratings counted just before it in the same window, and a
+new reader's rating that the job finds was part of such a burst. Dozens of ratings from a
+handful of addresses within an hour therefore move nothing that readers see.
 """
 
+import math
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F
+from django.tasks import task
 from django.utils import timezone
 
+from symptomdb.addresses import Origin
 from symptomdb.roles import is_user_of, may_rate
 
-from .models import STARS, Author, Rating, RatingVoid
+from .models import STARS, Author, Rating, RatingRelease, RatingVoid
 
 READER_COOKIE_SALT = "authors.reader"
 
@@ -40,10 +55,12 @@ def rating_refusal(user, author):
 
 @dataclass(frozen=True)
 class Reader:
-    """Who rates: a signed-in user, or an anonymous reader's random token."""
+    """Who rates: a signed-in user, or an anonymous reader's random token (and when it was
+    given)."""
 
     user_id: int | None = None
     token: str = ""
+    since: datetime | None = None
 
     @property
     def is_known(self):
@@ -59,23 +76,32 @@ def reader_for(request):
 
 def anonymous_reader(request):
     """The reader token in ``request``'s signed cookie (unknown reader if none or forged)."""
-    token = request.get_signed_cookie(
+    value = request.get_signed_cookie(
         settings.RATING_READER_COOKIE, default="", salt=READER_COOKIE_SALT
     )
-    return Reader(token=token if 16 <= len(token) <= 64 else "")
+    token, _, issued = value.partition(":")
+    if not 16 <= len(token) <= 64:
+        return Reader()
+    since = None
+    if issued.isdigit() and len(issued) <= 12:
+        since = datetime.fromtimestamp(int(issued), UTC)
+    return Reader(token=token, since=since)
 
 
-def new_reader_token():
-    return secrets.token_urlsafe(24)
+def new_reader():
+    return Reader(token=secrets.token_urlsafe(24), since=timezone.now())
 
 
 def remember_reader(response, reader):
     """Store an anonymous reader's token in a long-lived signed cookie on ``response``."""
     if reader.user_id or not reader.token:
         return
+    value = reader.token
+    if reader.since is not None:
+        value = f"{value}:{int(reader.since.timestamp())}"
     response.set_signed_cookie(
         settings.RATING_READER_COOKIE,
-        reader.token,
+        value,
         salt=READER_COOKIE_SALT,
         max_age=settings.RATING_READER_COOKIE_DAYS * 24 * 3600,
         secure=settings.SESSION_COOKIE_SECURE,
@@ -87,22 +113,24 @@ def remember_reader(response, reader):
 def rating_context(request, author):
     """What the rating form of ``author`` needs for this reader: their score, or why not."""
     refusal = rating_refusal(request.user, author)
+    rating = None if refusal else current_rating(reader_for(request), author)
     return {
         "rating_refusal": refusal,
-        "reader_score": None if refusal else current_score(reader_for(request), author),
+        "reader_score": rating.score if rating else None,
+        "reader_rating_held": bool(rating and rating.is_held),
     }
 
 
-def current_score(reader, author):
-    """The reader's own live-or-voided score for ``author``, or None: at most one query."""
+def current_rating(reader, author):
+    """The reader's own rating of ``author`` (counted, held or voided), or None: one query."""
     if not reader.is_known:
         return None
-    return (
-        Rating.objects.by_reader(reader)
-        .filter(author=author)
-        .values_list("score", flat=True)
-        .first()
-    )
+    return Rating.objects.by_reader(reader).filter(author=author).only("score", "status").first()
+
+
+def current_score(reader, author):
+    rating = current_rating(reader, author)
+    return rating.score if rating else None
 
 
 def _shift(author_pk, *, add=None, remove=None):
@@ -121,44 +149,134 @@ def validate_score(score):
     return score
 
 
+def burst_threshold(author, moment):
+    """Ratings of ``author`` in an hour that make a burst: ``RATING_BURST_MIN``, or
+    ``RATING_BURST_FACTOR`` times the author's usual hourly rate over the month before."""
+    month = Rating.objects.filter(
+        author=author, created_at__gte=moment - timedelta(days=30), created_at__lt=moment
+    ).count()
+    usual = month / (30 * 24)
+    return max(settings.RATING_BURST_MIN, math.ceil(settings.RATING_BURST_FACTOR * usual))
+
+
+def hold_for(author, *, reader, origin, moment, window=timedelta(0)):
+    """Why a new rating of ``author`` made at ``moment`` is held, or "" when it counts.
+
+    ``window`` widens the look around ``moment`` (the job re-checks held ratings later, when
+    the ratings after them are known too).
+    """
+    if reader.user_id:
+        return Rating.Hold.NONE
+    ratings = Rating.objects.filter(author=author)
+    day = ratings.filter(
+        network_hash=origin.network_hash,
+        created_at__gte=moment - timedelta(days=1) - window,
+        created_at__lte=moment + window,
+    )
+    if day.count() >= settings.RATING_MAX_PER_NETWORK_PER_DAY + (1 if window else 0):
+        return Rating.Hold.NETWORK
+    hour = ratings.filter(
+        created_at__gte=moment - timedelta(hours=1) - window, created_at__lte=moment + window
+    )
+    if hour.count() >= burst_threshold(author, moment - timedelta(hours=1)) + (1 if window else 0):
+        return Rating.Hold.BURST
+    age = settings.RATING_READER_MIN_AGE_HOURS
+    if reader.since is None or reader.since > moment - timedelta(hours=age):
+        return Rating.Hold.NEW_READER
+    return Rating.Hold.NONE
+
+
+def _hold_counted(author, hold, *, origin, moment):
+    """A burst or a network's many ratings, once seen, hold the anonymous ratings before it in
+    the same window too: the first few of a burst do not slip into the figures."""
+    ratings = Rating.objects.live().filter(author=author, user__isnull=True)
+    if hold == Rating.Hold.BURST:
+        ratings = ratings.filter(created_at__gte=moment - timedelta(hours=1))
+    else:
+        ratings = ratings.filter(
+            network_hash=origin.network_hash, created_at__gte=moment - timedelta(days=1)
+        )
+    scores = list(ratings.values_list("score", flat=True))
+    if not scores:
+        return
+    ratings.update(status=Rating.Status.HELD, hold=hold)
+    Author.objects.filter(pk=author.pk).update(
+        **{f"stars_{stars}": F(f"stars_{stars}") - scores.count(stars) for stars in set(scores)}
+    )
+
+
+def _lock_author(author_pk):
+    # Serialises every rating write of this author: checks and counters see each other.
+    Author.objects.select_for_update().filter(pk=author_pk).values_list("pk").get()
+
+
 @transaction.atomic
-def rate_author(author, score, *, reader, address_hash, now=None):
+def rate_author(author, score, *, reader, origin, now=None):
     """Record ``reader``'s ``score`` for ``author``: a new rating, or a change of theirs.
 
     A new rating counts against the per-address cap (``RATING_MAX_PER_ADDRESS_PER_DAY`` new
-    ratings of one author in 24 hours); changing one's own rating does not. A reader whose
-    rating an editor voided may change it, but it stays voided and uncounted. Raises
-    ``ValidationError`` for a bad score and ``RatingLimitReached`` over the cap, storing
-    nothing. Returns ``(rating, created)``.
+    ratings of one author in 24 hours); changing one's own rating does not. A new rating counts
+    at once or is held (see the module's docstring); a held or voided rating's score may change
+    without counting. Raises ``ValidationError`` for a bad score and ``RatingLimitReached`` over
+    the cap, storing nothing. Returns ``(rating, created)``.
     """
     validate_score(score)
     if not reader.is_known:
         raise ValueError("A rating needs a reader: a user or a reader token.")
+    _lock_author(author.pk)
+    # The time is read under the lock, so each rating sees every earlier one as earlier.
     now = now or timezone.now()
-    # The lock serialises every rating of this author: the checks below and the counter
-    # updates see each other's results.
-    Author.objects.select_for_update().filter(pk=author.pk).values_list("pk").get()
     rating = Rating.objects.by_reader(reader).filter(author=author).first()
     if rating is None:
-        since = now - timedelta(days=1)
-        recent = Rating.objects.filter(author=author).from_address_since(address_hash, since)
+        recent = Rating.objects.filter(
+            author=author,
+            address_hash=origin.address_hash,
+            created_at__gte=now - timedelta(days=1),
+            created_at__lte=now,
+        )
         if recent.count() >= settings.RATING_MAX_PER_ADDRESS_PER_DAY:
             raise RatingLimitReached
+        hold = hold_for(author, reader=reader, origin=origin, moment=now)
         rating = Rating.objects.create(
             author=author,
             user_id=reader.user_id,
             reader_token="" if reader.user_id else reader.token,
+            reader_since=None if reader.user_id else reader.since,
             score=score,
-            address_hash=address_hash,
+            status=Rating.Status.HELD if hold else Rating.Status.COUNTED,
+            hold=hold,
+            address_hash=origin.address_hash,
+            network_hash=origin.network_hash,
+            created_at=now,
         )
-        _shift(author.pk, add=score)
+        if not hold:
+            _shift(author.pk, add=score)
+        elif hold in {Rating.Hold.BURST, Rating.Hold.NETWORK}:
+            _hold_counted(author, hold, origin=origin, moment=now)
         return rating, True
     if rating.score != score:
-        if not rating.is_voided:
+        if not rating.is_voided and not rating.is_held:
             _shift(author.pk, add=score, remove=rating.score)
         rating.score = score
         rating.save(update_fields=["score", "updated_at"])
     return rating, False
+
+
+@transaction.atomic
+def release_rating(rating, *, by, note):
+    """Count a held rating in the author's figures, with an audit record of who and why."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError("Say why the rating is released.")
+    _lock_author(rating.author_id)
+    rating = Rating.objects.select_for_update().get(pk=rating.pk)
+    if not rating.is_held or rating.is_voided:
+        return None
+    was = rating.hold
+    rating.status, rating.hold = Rating.Status.COUNTED, Rating.Hold.NONE
+    rating.save(update_fields=["status", "hold"])
+    _shift(rating.author_id, add=rating.score)
+    return RatingRelease.objects.create(rating=rating, released_by=by, hold=was, note=note)
 
 
 @transaction.atomic
@@ -167,14 +285,45 @@ def void_rating(rating, *, by, reason):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("Say why the rating is voided.")
-    Author.objects.select_for_update().filter(pk=rating.author_id).values_list("pk").get()
+    _lock_author(rating.author_id)
     rating = Rating.objects.select_for_update().get(pk=rating.pk)
     if rating.is_voided:
         return None
     rating.voided_at = timezone.now()
     rating.save(update_fields=["voided_at"])
-    _shift(rating.author_id, remove=rating.score)
+    if not rating.is_held:
+        _shift(rating.author_id, remove=rating.score)
     return RatingVoid.objects.create(rating=rating, voided_by=by, reason=reason)
+
+
+@task()
+def release_aged_ratings():
+    """Hourly: count the held new readers' ratings whose tokens have aged, unless, looking at
+    the ratings around them now, they were part of a burst or a network's many ratings: those
+    wait for an editor."""
+    now = timezone.now()
+    aged = now - timedelta(hours=settings.RATING_READER_MIN_AGE_HOURS)
+    released = 0
+    held = Rating.objects.held().filter(hold=Rating.Hold.NEW_READER, reader_since__lte=aged)
+    for rating in held.select_related("author").order_by("pk"):
+        with transaction.atomic():
+            _lock_author(rating.author_id)
+            origin = Origin(rating.address_hash, rating.network_hash)
+            hold = hold_for(
+                rating.author,
+                reader=Reader(token=rating.reader_token, since=rating.reader_since),
+                origin=origin,
+                moment=rating.created_at,
+                window=timedelta(hours=1),
+            )
+            if hold in {Rating.Hold.BURST, Rating.Hold.NETWORK}:
+                Rating.objects.filter(pk=rating.pk).update(hold=hold)
+                continue
+        released += (
+            release_rating(rating, by=None, note="Automatically: the reader's token has aged.")
+            is not None
+        )
+    return released
 
 
 @dataclass(frozen=True)

@@ -1,3 +1,4 @@
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Prefetch
@@ -11,14 +12,14 @@ from django.views.generic import ListView
 
 from articles import page_cache
 from articles.models import PublishedVersion
-from symptomdb.addresses import request_address_hash
+from symptomdb.addresses import request_origin
+from symptomdb.inputs import PageField, PageParameters, ParameterForm, ParametersMixin
 
 from .forms import RatingForm
 from .models import Author, AuthorAffiliation
 from .ratings import (
     RatingLimitReached,
-    Reader,
-    new_reader_token,
+    new_reader,
     rate_author,
     rating_context,
     rating_refusal,
@@ -27,15 +28,21 @@ from .ratings import (
 )
 
 
-class AuthorListView(ListView):
+class AuthorListParameters(ParameterForm):
+    sort = forms.ChoiceField(choices=[("name", "name"), ("rating", "rating")], required=False)
+    page = PageField()
+
+
+class AuthorListView(ParametersMixin, ListView):
     """Every author, sortable by name or by damped average rating."""
 
     template_name = "authors/author_list.html"
     context_object_name = "authors"
     paginate_by = 50
+    parameters_form = AuthorListParameters
 
     def get_queryset(self):
-        self.sort = "rating" if self.request.GET.get("sort") == "rating" else "name"
+        self.sort = self.parameters["sort"] or "name"
         authors = Author.objects.with_rating().with_primary_affiliation()
         if self.sort == "rating":
             return authors.by_rating()
@@ -51,7 +58,7 @@ class AuthorListView(ListView):
         )
 
 
-class AuthorDetailView(ListView):
+class AuthorDetailView(ParametersMixin, ListView):
     """An author's page: who they are, where they work, their rating and their articles.
 
     Anonymous readers get it from ``articles.page_cache``; rendered for that cache
@@ -60,6 +67,7 @@ class AuthorDetailView(ListView):
 
     template_name = "authors/author_detail.html"
     paginate_by = settings.ARTICLES_PER_PAGE
+    parameters_form = PageParameters
 
     def get_queryset(self):
         links = AuthorAffiliation.objects.select_related("affiliation")
@@ -76,7 +84,7 @@ class AuthorDetailView(ListView):
 
     def get_context_data(self, **kwargs):
         if getattr(self.request, "shared_page", False):
-            reader = {"rating_refusal": "", "reader_score": None}
+            reader = {"rating_refusal": "", "reader_score": None, "reader_rating_held": False}
             reader["csrf_token"] = page_cache.CSRF_PLACEHOLDER
         else:
             reader = rating_context(self.request, self.author)
@@ -122,12 +130,10 @@ def rate(request, slug):
         return _refused(request, author, form.errors["score"][0], 400)
     reader = reader_for(request)
     if not reader.is_known:
-        reader = Reader(token=new_reader_token())
+        reader = new_reader()
     score = form.cleaned_data["score"]
     try:
-        _, created = rate_author(
-            author, score, reader=reader, address_hash=request_address_hash(request)
-        )
+        rating, created = rate_author(author, score, reader=reader, origin=request_origin(request))
     except RatingLimitReached as limit:
         return _refused(request, author, limit.message, 429)
 
@@ -136,6 +142,8 @@ def rate(request, slug):
         if created
         else f"Your rating of {author.name} is now {score} of 5."
     )
+    if rating.is_held:
+        message += " It counts in the author's rating once our checks pass."
     if _wants_json(request):
         author.refresh_from_db()
         summary = author.rating_summary
@@ -145,6 +153,7 @@ def rate(request, slug):
                 "message": message,
                 "score": score,
                 "created": created,
+                "held": rating.is_held,
                 "summary": summary.as_dict(),
                 "summary_html": render_to_string(
                     "authors/includes/rating_summary.html",

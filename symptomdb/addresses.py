@@ -6,26 +6,52 @@ they hold across every app server; the raw address is never stored.
 
 import hashlib
 import hmac
+import ipaddress
+from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 
 
-def client_address(request):
-    """The client's address: REMOTE_ADDR, or the proxy-reported one behind trusted proxies.
+@lru_cache(maxsize=1)
+def _trusted_networks(proxies):
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
 
-    With ``TRUSTED_PROXY_COUNT`` = N > 0, the N-th address from the right of
-    X-Forwarded-For is the client (each trusted proxy appends the address it saw).
+
+def _parse(address):
+    try:
+        return ipaddress.ip_address(address.strip().strip("[]"))
+    except ValueError:
+        return None
+
+
+def is_trusted_proxy(address):
+    """Whether ``address`` is one of ``TRUSTED_PROXIES`` (addresses or networks)."""
+    parsed = _parse(address)
+    networks = _trusted_networks(tuple(settings.TRUSTED_PROXIES))
+    return parsed is not None and any(parsed in network for network in networks)
+
+
+def client_address(request):
+    """The client's address: REMOTE_ADDR, unless the request came through a trusted proxy.
+
+    Only a connection from one of ``TRUSTED_PROXIES`` may report the client in
+    X-Forwarded-For; each proxy appends the address it saw, so the client is the rightmost
+    address that is not itself a trusted proxy. Anything to its left was written by the client
+    and is ignored. A request straight to the app port keeps its own address whatever headers
+    it sends.
     """
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
+    remote = request.META.get("REMOTE_ADDR", "")
+    if not is_trusted_proxy(remote):
+        return remote
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    for part in reversed(forwarded):
+        parsed = _parse(part)
+        if parsed is None:
+            break  # not written by a proxy of ours: stop trusting the header here
+        if not is_trusted_proxy(str(parsed)):
+            return str(parsed)
+    return remote
 
 
 def address_hash(address):
@@ -36,3 +62,34 @@ def address_hash(address):
 
 def request_address_hash(request):
     return address_hash(client_address(request))
+
+
+# A household or office shares one address; a person or a script with many shares a network.
+IPV4_NETWORK_BITS = 24
+IPV6_NETWORK_BITS = 56
+
+
+def network_of(address):
+    """The network ``address`` belongs to (its /24 or /56), as text; the address itself when it
+    is not an IP address (tests, unusual servers)."""
+    parsed = _parse(address)
+    if parsed is None:
+        return address
+    bits = IPV4_NETWORK_BITS if parsed.version == 4 else IPV6_NETWORK_BITS
+    return str(ipaddress.ip_network(f"{parsed}/{bits}", strict=False))
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a request came from, as keyed hashes only: the address and its network."""
+
+    address_hash: str
+    network_hash: str
+
+
+def origin_of(address):
+    return Origin(address_hash(address), address_hash(network_of(address)))
+
+
+def request_origin(request):
+    return origin_of(client_address(request))

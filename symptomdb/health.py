@@ -1,14 +1,21 @@
-"""Health check for load balancers, and a 503 page while the database is unreachable.
+"""Health checks for load balancers, and a 503 page while the database is unreachable.
 
-``/healthz`` answers before any other middleware: no host check, no HTTPS redirect, no session,
-so a load balancer can probe each app server by address, over plain HTTP, every second. It runs
-``SELECT 1`` and one cache write and read, and answers 200 ``ok`` or 503 naming what failed.
+Both answer before any other middleware (no host check, no HTTPS redirect, no session), so a
+load balancer can probe each app server by address, over plain HTTP, every second:
+
+- ``/healthz`` (liveness): 200 while the app can serve, that is while the database answers
+  ``SELECT 1``. The cache is only an accelerator (``symptomdb.cache``), so a cache that does not
+  answer makes the status ``degraded``, still 200: removing every server because Redis is down
+  would take the site down with it. 503 when the database does not answer.
+- ``/readyz`` (readiness): 200 once the database answers and holds every migration this code
+  expects, so a server started with a release whose migrations have not run takes no traffic.
 """
 
 import logging
 
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 
 from .responses import service_unavailable
@@ -16,6 +23,7 @@ from .responses import service_unavailable
 logger = logging.getLogger(__name__)
 
 HEALTH_PATH = "/healthz"
+READY_PATH = "/readyz"
 _PROBE_KEY = "healthz"
 
 
@@ -36,11 +44,51 @@ def cache_answers():
 
 
 def health_status():
-    """``{"database": "ok" | "unavailable", "cache": ...}``"""
-    return {
+    """``{"status": "ok" | "degraded" | "unavailable", "database": ..., "cache": ...}``"""
+    checks = {
         "database": "ok" if database_answers() else "unavailable",
         "cache": "ok" if cache_answers() else "unavailable",
     }
+    if checks["database"] != "ok":
+        status = "unavailable"
+    else:
+        status = "ok" if checks["cache"] == "ok" else "degraded"
+    return {"status": status, **checks}
+
+
+_migrated = False
+
+
+def migrations_applied():
+    """Whether the database holds every migration of this code (remembered once true)."""
+    global _migrated  # a per-process memo: once migrated, always migrated
+    if not _migrated:
+        executor = MigrationExecutor(connection)
+        _migrated = not executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return _migrated
+
+
+def readiness_status():
+    """``{"status": "ready" | "unavailable", "database": ..., "migrations": ...}``"""
+    if not database_answers():
+        return {"status": "unavailable", "database": "unavailable", "migrations": "unknown"}
+    try:
+        migrated = migrations_applied()
+    except DatabaseError:
+        return {"status": "unavailable", "database": "unavailable", "migrations": "unknown"}
+    return {
+        "status": "ready" if migrated else "unavailable",
+        "database": "ok",
+        "migrations": "applied" if migrated else "pending",
+    }
+
+
+def probe_response(request, body, *, ok):
+    response = JsonResponse(body, status=200 if ok else 503)
+    response["Cache-Control"] = "no-store"
+    if request.method == "HEAD":
+        response.content = b""
+    return response
 
 
 class HealthCheckMiddleware:
@@ -48,20 +96,18 @@ class HealthCheckMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path != HEALTH_PATH or request.method not in {"GET", "HEAD"}:
+        if request.method not in {"GET", "HEAD"}:
             return self.get_response(request)
-        checks = health_status()
-        failed = [name for name, state in checks.items() if state != "ok"]
-        if failed:
-            logger.warning("Health check failed: %s unavailable", ", ".join(failed))
-        response = JsonResponse(
-            {"status": "unavailable" if failed else "ok", "failed": failed, **checks},
-            status=503 if failed else 200,
-        )
-        response["Cache-Control"] = "no-store"
-        if request.method == "HEAD":
-            response.content = b""
-        return response
+        if request.path == HEALTH_PATH:
+            body = health_status()
+            if body["status"] != "ok":
+                failed = [name for name in ("database", "cache") if body[name] != "ok"]
+                logger.warning("Health check %s: %s unavailable", body["status"], ", ".join(failed))
+            return probe_response(request, body, ok=body["status"] != "unavailable")
+        if request.path == READY_PATH:
+            body = readiness_status()
+            return probe_response(request, body, ok=body["status"] == "ready")
+        return self.get_response(request)
 
 
 class DatabaseUnavailableMiddleware:

@@ -17,6 +17,11 @@ def error_page(template_name, status, message="", headers=None):
     return HttpResponse(body, status=status, headers=headers)
 
 
+def bad_request(request, message=""):
+    """400 with the site's page; ``message`` says what was wrong, in the reader's words."""
+    return error_page("400.html", 400, message)
+
+
 def too_many_requests(request, message="", retry_after=None):
     """429 with the site's page; ``message`` says what was limited and when to try again."""
     headers = {"Retry-After": str(int(retry_after))} if retry_after else None
@@ -38,6 +43,10 @@ def login_locked_out(request, original_response=None, credentials=None):
 
 
 # URLconf error handlers (symptomdb/urls.py).
+
+
+def bad_request_handler(request, exception=None):
+    return error_page("400.html", 400)
 
 
 def page_not_found(request, exception=None):

@@ -5,6 +5,7 @@ an in-process cache. Production sets the variables listed in the README; a produ
 (DEBUG off) refuses to start without a real secret key.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -77,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before anything reads a parameter: NUL and control characters, repeated keys answer 400.
+    "symptomdb.inputs.RequestInputMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     # Before sessions: an anonymous reader's page comes from the cache without loading a
@@ -158,8 +161,16 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 SITE_NAME = "Symptom Database"
 ARTICLES_PER_PAGE = 10
 
-# Client addresses (symptomdb/addresses.py): only keyed hashes are stored.
-TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+# Client addresses (symptomdb/addresses.py): only keyed hashes are stored. Proxies (addresses or
+# networks) whose X-Forwarded-For is believed; a request from anywhere else is its own client.
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"DJANGO_TRUSTED_PROXIES: {_proxy!r} is not an address or network."
+        ) from None
 ADDRESS_HASH_KEY = os.environ.get("DJANGO_ADDRESS_HASH_KEY", "")
 
 # Author ratings (authors/ratings.py).
@@ -167,6 +178,13 @@ ADDRESS_HASH_KEY = os.environ.get("DJANGO_ADDRESS_HASH_KEY", "")
 RATING_MIN_COUNT = int(os.environ.get("DJANGO_RATING_MIN_COUNT", "3"))
 # New ratings of one author from one network address in 24 hours; more answer 429.
 RATING_MAX_PER_ADDRESS_PER_DAY = int(os.environ.get("DJANGO_RATING_MAX_PER_ADDRESS_PER_DAY", "5"))
+# Held ratings (authors/ratings.py): an anonymous reader's rating counts once their token is this
+# old; a burst (this many in an hour, or this factor times the author's usual rate) or more than
+# this many from one network (/24 or /56) in a day waits for an editor.
+RATING_READER_MIN_AGE_HOURS = int(os.environ.get("DJANGO_RATING_READER_MIN_AGE_HOURS", "24"))
+RATING_BURST_MIN = int(os.environ.get("DJANGO_RATING_BURST_MIN", "5"))
+RATING_BURST_FACTOR = float(os.environ.get("DJANGO_RATING_BURST_FACTOR", "3"))
+RATING_MAX_PER_NETWORK_PER_DAY = int(os.environ.get("DJANGO_RATING_MAX_PER_NETWORK_PER_DAY", "2"))
 # Ranking by rating adds RATING_PRIOR_WEIGHT imaginary votes of RATING_PRIOR_MEAN stars.
 RATING_PRIOR_MEAN = float(os.environ.get("DJANGO_RATING_PRIOR_MEAN", "3.0"))
 RATING_PRIOR_WEIGHT = float(os.environ.get("DJANGO_RATING_PRIOR_WEIGHT", "5"))
@@ -381,6 +399,7 @@ BACKGROUND_JOBS = {
     "articles.tasks.check_references": "daily",
     "articles.related.refresh_all_related_articles": "daily",
     "comments.tasks.prune_moderation_data": "daily",
+    "authors.ratings.release_aged_ratings": "hourly",
 }
 # A task "running" this long lost its worker (killed, machine gone) and is run again.
 TASKS_STALLED_AFTER_SECONDS = int(os.environ.get("DJANGO_TASKS_STALLED_AFTER_SECONDS", "900"))

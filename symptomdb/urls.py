@@ -6,6 +6,7 @@ from django.urls import include, path
 admin.site.site_header = "Symptom Database administration"
 admin.site.site_title = "Symptom Database"
 
+handler400 = "symptomdb.responses.bad_request_handler"
 handler403 = "symptomdb.responses.permission_denied"
 handler404 = "symptomdb.responses.page_not_found"
 handler500 = "symptomdb.responses.server_error"

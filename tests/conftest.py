@@ -1,13 +1,16 @@
+from datetime import timedelta
 from pathlib import Path
 
+import hypothesis
 import pytest
+from django.utils import timezone
 
 from articles import page_cache
 from articles.models import Category
 from authors.models import Affiliation, Author, AuthorAffiliation
 from authors.ratings import Reader, rate_author
 from comments.models import Comment
-from symptomdb.addresses import address_hash
+from symptomdb.addresses import origin_of
 from tests import factories
 from tests.mailserver import LocalSmtpServer
 
@@ -16,6 +19,21 @@ SEED_FILE = DEMO_DIR / "heterotopic-calcifications.txt"
 
 
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server"}
+
+# Property-based tests: the same examples on every run (a failure in CI reproduces locally),
+# no per-example deadline (the first request of a test warms caches), and function-scoped
+# fixtures (the database, an article) shared by a test's examples, which reset what they change.
+hypothesis.settings.register_profile(
+    "symptomdb",
+    max_examples=50,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[
+        hypothesis.HealthCheck.function_scoped_fixture,
+        hypothesis.HealthCheck.too_slow,
+    ],
+)
+hypothesis.settings.load_profile("symptomdb")
 
 
 def pytest_collection_modifyitems(items):
@@ -138,14 +156,17 @@ def make_comment(db):
 
 @pytest.fixture
 def rate(db):
-    """``rate(author, score, n)``: reader number ``n`` (own token and address) rates ``author``."""
+    """``rate(author, score, n)``: long-standing reader number ``n`` (own token and network)
+    rates ``author``, ``n`` hours ago: a rating that counts at once."""
+    now = timezone.now()
 
     def rate(author, score, n):
         return rate_author(
             author,
             score,
-            reader=Reader(token=f"test-reader-{n:06d}"),
-            address_hash=address_hash(f"10.0.{n // 250}.{n % 250}"),
+            reader=Reader(token=f"test-reader-{n:06d}", since=now - timedelta(days=400)),
+            origin=origin_of(f"10.{n // 250}.{n % 250}.1"),
+            now=now - timedelta(hours=n + 1),
         )
 
     return rate

@@ -68,7 +68,9 @@ def test_a_to_z_filters_by_letter_and_category(client, make_article):
     assert titles({"letter": "W", "category": "skin"}) == ["What is acne?"]
     assert titles({"letter": "B"}) == []
     assert client.get(INDEX, {"category": "nope"}).status_code == 404
-    assert client.get(INDEX, {"letter": "??"}).status_code == 404
+    refused = client.get(INDEX, {"letter": "??"})
+    assert refused.status_code == 400
+    assert "the A to Z index has the letters A to Z and # only" in refused.content.decode()
 
 
 def test_a_to_z_sorts_by_condition_and_files_digits_under_hash(client, make_article):

@@ -1,7 +1,14 @@
+import secrets
+from datetime import timedelta
+
 import pytest
+from django.conf import settings
+from django.http import HttpResponse
 from django.test import Client
+from django.utils import timezone
 
 from authors.models import Author
+from authors.ratings import Reader, remember_reader
 
 
 @pytest.fixture
@@ -31,3 +38,19 @@ def csrf_token_from(client, url):
 
 def fresh(author):
     return Author.objects.with_rating().get(pk=author.pk)
+
+
+def long_standing(token):
+    """An anonymous reader whose token was given long ago: their new ratings count at once."""
+    return Reader(token=token, since=timezone.now() - timedelta(days=400))
+
+
+def returning_reader(client, days=30):
+    """Give ``client`` the reader cookie the site gave a reader first seen ``days`` ago."""
+    response = HttpResponse()
+    reader = Reader(token=secrets.token_urlsafe(24), since=timezone.now() - timedelta(days=days))
+    remember_reader(response, reader)
+    client.cookies[settings.RATING_READER_COOKIE] = response.cookies[
+        settings.RATING_READER_COOKIE
+    ].value
+    return client

@@ -4,11 +4,13 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from authors.models import Rating
 from tests.factories import staff_user
 
-from .conftest import csrf_token_from, fresh
+from .conftest import csrf_token_from, fresh, returning_reader
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +28,7 @@ def post(client, author, data, *, json=False, **extra):
 
 
 def test_no_js_form_rates_redirects_back_with_a_message_and_shows_the_rating(csrf_client, author):
+    returning_reader(csrf_client)
     response = post(csrf_client, author, {"score": "4", "next": author.get_absolute_url()})
     assert response.status_code == 302
     assert response["Location"] == author.get_absolute_url()
@@ -33,11 +36,26 @@ def test_no_js_form_rates_redirects_back_with_a_message_and_shows_the_rating(csr
     page = csrf_client.get(response["Location"]).content.decode()
     assert "Thank you: you rated Ada Byline 4 of 5." in page
     assert "Your rating: 4 of 5." in page
+    assert "counts once our checks pass" not in page
     assert '<input type="radio" name="score" value="4" checked>' in page
     assert fresh(author).star_counts[4] == 1
 
 
+def test_a_first_time_readers_rating_is_kept_and_counts_once_their_token_has_aged(
+    csrf_client, author
+):
+    response = post(csrf_client, author, {"score": "4"})
+    assert response.status_code == 302
+    page = csrf_client.get(author.get_absolute_url()).content.decode()
+    assert "rating once our checks pass." in page  # the flash message
+    assert "Your rating: 4 of 5. It counts once our checks pass." in page
+    rating = Rating.objects.get()
+    assert (rating.status, rating.hold) == ("held", "new-reader")
+    assert fresh(author).rating_count == 0
+
+
 def test_the_reader_cookie_makes_rating_again_a_change_not_a_second_vote(csrf_client, author):
+    returning_reader(csrf_client)
     post(csrf_client, author, {"score": "2"})
     response = post(csrf_client, author, {"score": "5"})
     assert response.status_code == 302
@@ -53,14 +71,17 @@ def test_a_reader_without_the_cookie_is_a_new_reader(client, author):
     post(client, author, {"score": "2"})
     client.cookies.pop(settings.RATING_READER_COOKIE)
     post(client, author, {"score": "3"})
-    assert fresh(author).rating_count == 2
+    assert sorted(Rating.objects.values_list("score", flat=True)) == [2, 3]
 
 
 def test_a_forged_reader_cookie_is_not_trusted(client, author):
+    """Neither a copied token nor a made-up first-seen date: the site signs both."""
     post(client, author, {"score": "2"})
-    client.cookies[settings.RATING_READER_COOKIE] = Rating.objects.get().reader_token
+    token = Rating.objects.get().reader_token
+    client.cookies[settings.RATING_READER_COOKIE] = f"{token}:1000000000"
     post(client, author, {"score": "3"})
-    assert fresh(author).rating_count == 2
+    assert sorted(Rating.objects.values_list("score", flat=True)) == [2, 3]
+    assert not Rating.objects.live().exists()
 
 
 def test_a_signed_in_user_rates_as_their_account(client, author, django_user_model):
@@ -73,12 +94,14 @@ def test_a_signed_in_user_rates_as_their_account(client, author, django_user_mod
 
 def test_fetch_with_accept_json_gets_json_with_the_new_summary(csrf_client, author, rate_many):
     rate_many(author, {5: 2})
+    returning_reader(csrf_client)
     response = post(csrf_client, author, {"score": "2"}, json=True)
     assert response.status_code == 200
     data = response.json()
     assert data["ok"] is True
     assert data["score"] == 2
     assert data["created"] is True
+    assert data["held"] is False
     assert data["summary"]["count"] == 3
     assert data["summary"]["average"] == 4.0
     assert data["summary"]["shares"][3] == {"stars": 2, "count": 1, "percent": 33}
@@ -167,7 +190,7 @@ def test_over_the_address_cap_is_429_with_a_message_and_stores_nothing(client, a
     response = post(client, author, {"score": "5"}, json=True)
     assert response.status_code == 429
     assert "Too many ratings" in response.json()["error"]
-    assert fresh(author).rating_count == 2
+    assert Rating.objects.count() == 2
 
 
 def test_the_address_is_stored_only_as_a_keyed_hash(client, author):
@@ -222,3 +245,39 @@ def test_staff_accounts_do_not_rate_authors(author, make_author):
     assert response.status_code == 403
     assert "Staff accounts do not rate authors" in response.content.decode()
     assert not Rating.objects.exists()
+
+
+def test_a_score_given_twice_is_a_400_and_stores_nothing(client, author):
+    token = csrf_token_from(client, author.get_absolute_url())
+    response = client.post(
+        rate_url(author),
+        "score=1&score=5&csrfmiddlewaretoken=" + token,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400
+    assert "Given more than once; send it once." in response.content.decode()
+    assert not Rating.objects.exists()
+
+
+@given(score=st.text(max_size=40), following=st.text(max_size=200))
+def test_any_text_as_a_score_or_a_return_address_is_answered_and_stored_only_if_valid(
+    author, score, following
+):
+    client = Client()
+    response = client.post(rate_url(author), {"score": score, "next": following})
+    valid = score.strip() in {"1", "2", "3", "4", "5"}
+    assert response.status_code == (302 if valid else 400), (score, following)
+    if valid:
+        location = response["Location"]
+        assert location == following or location == author.get_absolute_url()
+        assert not location.startswith(("//", "http:", "https:")) or location == following
+    assert Rating.objects.filter(score=score.strip() if valid else 0).exists() == valid
+    Rating.objects.all().delete()
+
+
+@given(body=st.binary(max_size=300))
+def test_any_bytes_as_the_form_body_are_answered(author, body):
+    response = Client(raise_request_exception=False).post(
+        rate_url(author), body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code in {302, 400}

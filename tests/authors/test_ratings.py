@@ -7,9 +7,9 @@ from django.db import IntegrityError, transaction
 
 from authors.models import Author, Rating, RatingVoid
 from authors.ratings import RatingLimitReached, Reader, rate_author, void_rating
-from symptomdb.addresses import address_hash
+from symptomdb.addresses import origin_of
 
-from .conftest import fresh
+from .conftest import fresh, long_standing
 
 pytestmark = pytest.mark.django_db
 
@@ -30,9 +30,7 @@ def test_one_reader_has_one_rating_and_rating_again_changes_it(author, rate):
 def test_a_signed_in_user_is_one_reader_whatever_the_address(author, django_user_model):
     user = django_user_model.objects.create_user("reader")
     for score, address in ((4, "10.1.1.1"), (1, "10.2.2.2")):
-        rate_author(
-            author, score, reader=Reader(user_id=user.pk), address_hash=address_hash(address)
-        )
+        rate_author(author, score, reader=Reader(user_id=user.pk), origin=origin_of(address))
     rating = Rating.objects.get(author=author)
     assert (rating.user, rating.reader_token, rating.score) == (user, "", 1)
     assert fresh(author).rating_count == 1
@@ -56,7 +54,7 @@ def test_different_readers_each_count(author, rate_many):
 @pytest.mark.parametrize("score", [0, 6, -1, 4.5, "3", None, True])
 def test_rate_author_refuses_a_score_outside_1_to_5_and_stores_nothing(author, score):
     with pytest.raises(ValidationError):
-        rate_author(author, score, reader=Reader(token="x" * 20), address_hash="h")
+        rate_author(author, score, reader=Reader(token="x" * 20), origin=origin_of("h"))
     assert not Rating.objects.exists()
     assert fresh(author).rating_count == 0
 
@@ -79,14 +77,17 @@ def test_the_database_refuses_a_rating_with_no_reader(author):
 
 def test_one_address_may_add_at_most_n_ratings_of_an_author_a_day(author, settings):
     settings.RATING_MAX_PER_ADDRESS_PER_DAY = 3
-    shared = address_hash("192.0.2.7")
+    settings.RATING_MAX_PER_NETWORK_PER_DAY = 3
+    shared = origin_of("192.0.2.7")
     for n in range(3):
-        rate_author(author, 5, reader=Reader(token=f"stuffing-reader-{n:04d}"), address_hash=shared)
+        reader = long_standing(f"stuffing-reader-{n:04d}")
+        rate_author(author, 5, reader=reader, origin=shared)
     with pytest.raises(RatingLimitReached):
-        rate_author(author, 5, reader=Reader(token="stuffing-reader-9999"), address_hash=shared)
+        rate_author(author, 5, reader=long_standing("stuffing-reader-9999"), origin=shared)
+    assert Rating.objects.count() == 3
     assert fresh(author).rating_count == 3
     # A reader already counted may still change their rating from that address.
-    rate_author(author, 1, reader=Reader(token="stuffing-reader-0000"), address_hash=shared)
+    rate_author(author, 1, reader=long_standing("stuffing-reader-0000"), origin=shared)
     assert fresh(author).star_counts[1] == 1
 
 
@@ -96,12 +97,12 @@ def test_the_address_cap_is_per_author_and_per_day(author, make_author, settings
     from django.utils import timezone
 
     settings.RATING_MAX_PER_ADDRESS_PER_DAY = 1
-    shared = address_hash("192.0.2.8")
-    rate_author(author, 4, reader=Reader(token="day-reader-00000001"), address_hash=shared)
+    shared = origin_of("192.0.2.8")
+    rate_author(author, 4, reader=long_standing("day-reader-00000001"), origin=shared)
     other = make_author()
-    rate_author(other, 4, reader=Reader(token="day-reader-00000002"), address_hash=shared)
+    rate_author(other, 4, reader=long_standing("day-reader-00000002"), origin=shared)
     Rating.objects.update(created_at=timezone.now() - timedelta(hours=25))
-    rate_author(author, 3, reader=Reader(token="day-reader-00000003"), address_hash=shared)
+    rate_author(author, 3, reader=long_standing("day-reader-00000003"), origin=shared)
     assert fresh(author).rating_count == 2
 
 

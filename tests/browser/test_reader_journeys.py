@@ -1,13 +1,17 @@
 """Reader journeys in a real browser, each step named so a failure says where it broke."""
 
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from authors.models import Rating
+from authors.ratings import release_aged_ratings
 
 from .helpers import SEED_TITLE, step
 
@@ -89,8 +93,9 @@ def star_bar(page, stars):
 
 
 def test_reader_rates_the_author_with_javascript_then_changes_the_rating_without(new_page, seeded):
-    """Journey 3: 4 stars in place with JavaScript, then 5 stars by form post without it; the
-    summary counts the reader once, with the changed rating."""
+    """Journey 3: 4 stars in place with JavaScript (a first-time reader's rating waits a day),
+    then, once it counts, 5 stars by form post without it; the summary counts the reader once,
+    with the changed rating."""
     author = seeded.author
     before = author.rating_summary
     counts = {share.stars: share.count for share in before.shares}
@@ -103,24 +108,34 @@ def test_reader_rates_the_author_with_javascript_then_changes_the_rating_without
         expect(form).to_contain_text(f"You have not rated {author.name} yet.")
         expect(page.locator(".rating-summary")).to_contain_text(f"({before.count} rating")
 
-    with step("choose 4 stars and press Rate author: the summary updates in place"):
+    with step("choose 4 stars and press Rate author: the rating is taken, to count later"):
         page.evaluate("() => { window.samePage = true; }")
         form.get_by_label("4 stars").check()
         page.get_by_role("button", name="Rate author").click()
-        expect(page.get_by_role("status").filter(has_text="Thank you")).to_contain_text(
-            f"you rated {author.name} 4 of 5"
-        )
-        expect(page.locator(".rating-summary")).to_contain_text(f"({before.count + 1} ratings)")
-        expect(star_bar(page, 4)).to_contain_text(f"{counts[4] + 1} (")
-        expect(form).to_contain_text("Your rating: 4 of 5.")
+        status = page.get_by_role("status").filter(has_text="Thank you")
+        expect(status).to_contain_text(f"you rated {author.name} 4 of 5")
+        expect(status).to_contain_text("once our checks pass")
+        expect(page.locator(".rating-summary")).to_contain_text(f"({before.count} rating")
+        expect(form).to_contain_text("Your rating: 4 of 5. It counts once our checks pass.")
         assert page.evaluate("() => window.samePage === true"), "the page was reloaded"
 
-    with step("the same reader, with JavaScript off, sees their rating of 4 stars"):
+    with (
+        step("a day later the reader's token has aged and the hourly check counts the rating"),
+        time_machine.travel(timezone.now() + timedelta(hours=25)),
+    ):
+        assert release_aged_ratings.call() == 1
+
+    with step("the same reader, with JavaScript off, sees their rating of 4 stars, counted"):
         no_script = new_page(java_script_enabled=False, storage_state=page.context.storage_state())
         no_script.goto(seeded.get_absolute_url())
         form = no_script.get_by_role("group", name=f"Rate {author.name}")
         expect(form).to_contain_text("Your rating: 4 of 5.")
+        expect(form).not_to_contain_text("checks pass")
         expect(form.get_by_label("4 stars")).to_be_checked()
+        expect(no_script.locator(".rating-summary")).to_contain_text(
+            f"({before.count + 1} ratings)"
+        )
+        expect(star_bar(no_script, 4)).to_contain_text(f"{counts[4] + 1} (")
 
     with step("choose 5 stars and press Change rating: the form posts and the page returns"):
         form.get_by_label("5 stars").check()

@@ -66,10 +66,16 @@ def test_a_reply_to_a_missing_comment_is_refused(article, post, parent):
 
 
 def test_an_unknown_reply_target_in_the_link_shows_a_plain_form(client, article):
-    for value in ("999999", "9" * 30, "abc"):
+    response = client.get(article.get_absolute_url(), {"reply_to": "999999"})
+    assert response.status_code == 200
+    assert "Replying to" not in response.content.decode()
+
+
+def test_a_reply_target_that_is_not_a_number_is_a_400_that_says_so(client, article):
+    for value in ("9" * 30, "abc", "-1"):
         response = client.get(article.get_absolute_url(), {"reply_to": value})
-        assert response.status_code == 200
-        assert "Replying to" not in response.content.decode()
+        assert response.status_code == 400
+        assert "reply_to:" in response.content.decode()
 
 
 def test_an_unknown_or_draft_article_is_404(client, make_article, comment_data):

@@ -75,7 +75,7 @@ def fetch_in_subprocess(paths, **env):
 def database_down_pages():
     """The health check and two pages, fetched by a process whose database refuses connections."""
     pages, stderr = fetch_in_subprocess(
-        ["/healthz", "/", "/articles/anything/"], DATABASE_URL=CLOSED_DATABASE_URL
+        ["/healthz", "/readyz", "/", "/articles/anything/"], DATABASE_URL=CLOSED_DATABASE_URL
     )
     return pages, stderr
 

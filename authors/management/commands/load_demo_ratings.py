@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from authors.models import Author
 from authors.ratings import Reader, rate_author
-from symptomdb.addresses import address_hash
+from symptomdb.addresses import origin_of
 
 # Ratings per score (5, 4, 3, 2, 1) for each demo author in turn: a spread of shapes, and one
 # author below the minimum count.
@@ -19,6 +22,8 @@ class Command(BaseCommand):
     help = "Give every author demo ratings from demo readers. Running it again changes nothing."
 
     def handle(self, *args, **options):
+        # Long-standing readers, one a day over the past months: ratings that count at once.
+        now = timezone.now()
         created = 0
         for index, author in enumerate(Author.objects.order_by("slug")):
             distribution = DISTRIBUTIONS[index % len(DISTRIBUTIONS)]
@@ -28,12 +33,13 @@ class Command(BaseCommand):
                 for _ in range(number)
             ]
             for number, score in enumerate(scores):
-                reader = Reader(token=f"demo-reader-{number:04d}")
+                reader = Reader(token=f"demo-reader-{number:04d}", since=now - timedelta(days=365))
                 _, new = rate_author(
                     author,
                     score,
                     reader=reader,
-                    address_hash=address_hash(f"demo-reader-{number:04d}"),
+                    origin=origin_of(f"192.0.2.{number}"),
+                    now=now - timedelta(days=number + 1),
                 )
                 created += new
         self.stdout.write(f"Demo ratings: {created} new.")

@@ -50,7 +50,11 @@
       .then(function (data) {
         if (data.ok) {
           replaceSummary(form, data.summary_html);
-          setText(form, "[data-rating-current]", "Your rating: " + data.score + " of 5.");
+          setText(
+            form,
+            "[data-rating-current]",
+            "Your rating: " + data.score + " of 5." + (data.held ? " It counts once our checks pass." : "")
+          );
           if (button) {
             button.textContent = "Change rating";
           }

@@ -1,0 +1,86 @@
+"""Whatever a URL's parameters hold (any text, any bytes, control characters, repeats), public
+pages answer 200, 400 with a message or 404: never a 500, and nothing from the address reaches
+the HTML unescaped."""
+
+from urllib.parse import quote, quote_from_bytes
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
+
+pytestmark = pytest.mark.django_db
+
+ANSWERS = {200, 400, 404}
+
+
+@pytest.fixture
+def pages(make_article):
+    article = make_article(title="What is <b>bold</b> swelling?")
+    return {
+        "search": (reverse("articles:search"), ["q", "page"]),
+        "a-z": (reverse("articles:index"), ["letter", "category", "page"]),
+        "home": (reverse("articles:home"), ["page"]),
+        "category": (article.category.get_absolute_url(), ["page"]),
+        "authors": (reverse("authors:index"), ["sort", "page"]),
+        "author": (article.author.get_absolute_url(), ["page"]),
+        "article": (article.get_absolute_url(), ["comments", "reply_to"]),
+        "symptoms": (reverse("articles:symptoms"), []),
+    }
+
+
+def get(path, query_string):
+    return Client(raise_request_exception=False).get(path, QUERY_STRING=query_string)
+
+
+@given(value=st.text(max_size=300), which=st.integers(min_value=0, max_value=20))
+def test_any_text_in_any_parameter_is_answered(pages, value, which):
+    for path, names in pages.values():
+        name = names[which % len(names)] if names else "q"
+        response = get(path, f"{name}={quote(value)}")
+        assert response.status_code in ANSWERS, (path, name, value)
+        if "<" in value:
+            assert value not in response.content.decode(), (path, name, value)
+
+
+@given(raw=st.binary(max_size=200))
+def test_any_bytes_in_the_query_string_are_answered(pages, raw):
+    for path, names in pages.values():
+        for name in names or ["q"]:
+            response = get(path, f"{name}={quote_from_bytes(raw)}")
+            assert response.status_code in ANSWERS, (path, name, raw)
+
+
+@pytest.mark.parametrize("value", ["\x00", "a\x00b", "tab\there", "\x1b[31m", "\x7f"])
+def test_control_characters_in_an_address_are_a_400_that_says_so(pages, value):
+    for path, names in pages.values():
+        response = get(path, f"{(names or ['q'])[0]}={quote(value)}")
+        assert response.status_code == 400, path
+        assert "The address contains control characters." in response.content.decode()
+
+
+def test_a_parameter_given_twice_is_a_400_naming_it(pages):
+    path, _ = pages["search"]
+    response = get(path, "q=pain&q=swelling")
+    assert response.status_code == 400
+    assert "The address gives “q” more than once." in response.content.decode()
+    assert get(pages["a-z"][0], "letter=A&letter=B").status_code == 400
+
+
+def test_the_admin_keeps_its_own_parameters(admin_client):
+    """The admin's filters are Django's: repeated keys there are its business."""
+    url = reverse("admin:articles_article_changelist")
+    assert admin_client.get(url, QUERY_STRING="o=1&o=2").status_code in {200, 302}
+
+
+def test_a_bad_value_is_named_in_the_400(pages):
+    for key, query, message in [
+        ("a-z", "letter=%3F%3F", "the A to Z index has the letters A to Z and # only."),
+        ("home", "page=-3", "page: must be a page number."),
+        ("authors", "sort=best", "sort: Select a valid choice."),
+        ("article", "reply_to=abc", "reply_to: Enter a whole number."),
+    ]:
+        response = get(pages[key][0], query)
+        assert response.status_code == 400, key
+        assert message in response.content.decode(), key
