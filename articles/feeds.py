@@ -22,6 +22,7 @@ class LatestArticlesFeed(Feed):
         return (
             PublishedVersion.objects.live()
             .select_related("category", "author")
+            .with_comment_count()
             .newest_first()[: settings.FEED_ITEMS]
         )
 
@@ -29,7 +30,7 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.summary
+        return f"{item.summary} ({item.comment_count_label})"
 
     def item_pubdate(self, item):
         return item.first_published_at
@@ -69,5 +70,6 @@ class AuthorArticlesFeed(LatestArticlesFeed):
             PublishedVersion.objects.live()
             .for_author(obj)
             .select_related("category", "author")
+            .with_comment_count()
             .newest_first()[: settings.FEED_ITEMS]
         )

@@ -88,8 +88,20 @@ class ArticleQuerySet(models.QuerySet):
 
     def comments_changed(self):
         """Mark what readers see of these articles' comments as changed: the cached pages'
-        stamp (``articles.page_cache``) moves on."""
-        return self.update(comments_changed_at=timezone.now())
+        stamp (``articles.page_cache``) moves on, and the published count is counted again
+        (in the same statement, so it is exact whatever ran before)."""
+        published = (
+            Comment.objects.published()
+            .filter(article=models.OuterRef("pk"))
+            .order_by()
+            .values("article")
+            .annotate(number=models.Count("pk"))
+            .values("number")
+        )
+        return self.update(
+            comments_changed_at=timezone.now(),
+            published_comments=Coalesce(models.Subquery(published), 0),
+        )
 
     def awaiting_review(self):
         """Working copies handed to the reviewers, oldest submission first."""
@@ -180,7 +192,11 @@ class Article(models.Model):
         null=True,
         blank=True,
         editable=False,
+        db_index=True,
         help_text="When the comments readers see last changed (pages cached before are stale).",
+    )
+    published_comments = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Approved comments readers see, not withdrawn."
     )
 
     objects = ArticleQuerySet.as_manager()
@@ -623,6 +639,11 @@ class PublishedVersionQuerySet(models.QuerySet):
     def for_author(self, author):
         return self.filter(author=author)
 
+    def with_comment_count(self):
+        """``comment_count``: the published comments of each version's article (kept on the
+        article row, so a list counts with one join)."""
+        return self.annotate(comment_count=models.F("article__published_comments"))
+
     def without_search_columns(self):
         """Without the search index's columns: pages never show them, and they are the biggest
         (stored out of line, so reading them costs extra reads per row)."""
@@ -635,6 +656,7 @@ class PublishedVersionQuerySet(models.QuerySet):
         return (
             self.select_related("category", "author")
             .without_search_columns()
+            .with_comment_count()
             .prefetch_related(
                 Prefetch(
                     "author__affiliation_links",
@@ -816,6 +838,14 @@ class PublishedVersion(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def comment_count_label(self):
+        """ "3 comments", from ``with_comment_count()``."""
+        count = getattr(self, "comment_count", None)
+        if count is None:
+            return ""
+        return "No comments yet" if not count else f"{count} comment{'s' if count != 1 else ''}"
 
     @cached_property
     def page_sections(self):

@@ -41,7 +41,7 @@ from django.utils.http import http_date, parse_etags, quote_etag
 from authors.models import Author
 from authors.ratings import anonymous_reader, current_rating
 from comments.forms import make_form_token
-from comments.section import STARTED_PLACEHOLDER
+from comments.section import STARTED_PLACEHOLDER_PATTERN
 
 from .models import Article, Category, PageGeneration, PublishedVersion, RelatedArticle
 
@@ -56,11 +56,14 @@ def enabled():
 
 
 def shareable(request):
-    """Whether ``request`` may get (and fill) the page that every anonymous reader shares."""
+    """Whether ``request`` may get (and fill) the page that every anonymous reader shares: not
+    a signed-in user, a reader who just posted (a session or a message), nor a commenter whose
+    name this browser remembers (the form is filled in for them)."""
     return (
         request.method in {"GET", "HEAD"}
         and not request.COOKIES.get(settings.SESSION_COOKIE_NAME)
         and not request.COOKIES.get(CookieStorage.cookie_name)
+        and not request.COOKIES.get(settings.COMMENTER_COOKIE)
     )
 
 
@@ -73,12 +76,14 @@ _V, _A, _R = PublishedVersion._meta.db_table, Article._meta.db_table, RelatedArt
 _AU, _C = Author._meta.db_table, Category._meta.db_table
 _G = PageGeneration._meta.db_table
 # The last publication and unpublication that have happened by now, the last change of any
-# author (names and credentials in bylines) or category; then the next scheduled moments.
+# author (names and credentials in bylines), category or article's comments (lists show their
+# counts); then the next scheduled moments.
 _SITE = (
     f"(SELECT MAX(live_from) FROM {_V} WHERE live_from <= %s), "
     f"(SELECT MAX(live_until) FROM {_V} WHERE live_until <= %s), "
     f"(SELECT MAX(updated_at) FROM {_AU}), "
     f"(SELECT MAX(updated_at) FROM {_C}), "
+    f"(SELECT MAX(comments_changed_at) FROM {_A}), "
     f"(SELECT MIN(live_from) FROM {_V} WHERE live_from > %s), "
     f"(SELECT MIN(live_until) FROM {_V} WHERE live_until > %s)"
 )
@@ -260,6 +265,7 @@ def etag_for(key, reader_part=""):
     return quote_etag(hashlib.sha256(f"{key}|{reader_part}".encode()).hexdigest()[:32])
 
 
+_STARTED = re.compile(STARTED_PLACEHOLDER_PATTERN)
 _PRESERVED = re.compile(r"(<(pre|textarea|script)\b.*?</\2>)", re.S | re.I)
 _WHITESPACE = re.compile(r"\s{2,}")
 
@@ -304,8 +310,7 @@ def fill(request, html, *, reader_rating=None):
     """The shared HTML with this reader's pieces in place."""
     if CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, get_token(request))
-    if STARTED_PLACEHOLDER in html:
-        html = html.replace(STARTED_PLACEHOLDER, make_form_token())
+    html = _STARTED.sub(lambda match: make_form_token(int(match.group(1))), html)
     if reader_rating is not None:
         start, end = html.find(RATING_START), html.find(RATING_END)
         if start >= 0 and end > start:

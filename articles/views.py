@@ -8,6 +8,7 @@ from django.views.generic import DetailView, ListView
 from authors.models import attach_primary_affiliations
 from authors.ratings import rating_context
 from comments.section import ArticleCommentsMixin
+from comments.views import answer_comment_post
 from symptomdb.inputs import PageField, PageParameters, ParameterForm, ParametersMixin
 
 from . import page_cache
@@ -86,6 +87,7 @@ class ArticleDetailView(ParametersMixin, ArticleCommentsMixin, DetailView):
             PublishedVersion.objects.live()
             .select_related("category", "author", "reviewed_by")
             .without_search_columns()
+            .with_comment_count()
             .with_comment_state()
         )
 
@@ -102,6 +104,11 @@ class ArticleDetailView(ParametersMixin, ArticleCommentsMixin, DetailView):
             if moved is None:
                 raise
             return redirect(moved, permanent=True)
+
+    def post(self, request, *args, **kwargs):
+        """The comment form posts to the article's own address (``comments.views``)."""
+        self.object = self.get_object()
+        return answer_comment_post(self, request)
 
     def renamed_version(self):
         """The live version of an article that was published, or is edited, under this slug."""

@@ -32,8 +32,13 @@ class RatingSummary:
             "count": self.count,
             "average": round(self.average, 1) if self.enough else None,
             "enough": self.enough,
+            # Percentages of a handful of ratings would say more than they know.
             "shares": [
-                {"stars": share.stars, "count": share.count, "percent": share.percent}
+                {
+                    "stars": share.stars,
+                    "count": share.count,
+                    "percent": share.percent if self.enough else None,
+                }
                 for share in self.shares
             ],
         }
@@ -79,9 +84,16 @@ class AuthorQuerySet(models.QuerySet):
         )
 
     def by_rating(self):
-        """Best damped average first; ties by more ratings, then by name."""
+        """Authors with enough ratings (``RATING_MIN_COUNT``) first, best damped average first;
+        then the others, by their number of ratings; ties by name."""
         rated = self if "rating_rank" in self.query.annotations else self.with_rating()
-        return rated.order_by("-rating_rank", "-rating_count", "name")
+        enough = models.Case(
+            models.When(rating_count__gte=settings.RATING_MIN_COUNT, then=models.Value(1)),
+            default=models.Value(0),
+        )
+        return rated.annotate(has_enough_ratings=enough).order_by(
+            "-has_enough_ratings", "-rating_rank", "-rating_count", "name"
+        )
 
 
 class Author(models.Model):

@@ -1,30 +1,112 @@
+import json
+
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.db.models import Case, Value, When
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
+from django.db.models import Case, Count, Q, Value, When
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 
 from articles.models import Article
 
-from . import moderation
-from .forms import ModerationReasonForm
-from .models import Comment, CommentSettings, ModerationEvent
+from . import changes, moderation, privacy
+from .forms import CommentEditForm, ModerationReasonForm
+from .models import (
+    Comment,
+    CommentReport,
+    CommentRevision,
+    CommentSettings,
+    ModerationEvent,
+    ReportedComment,
+)
 
 
-class ModerationEventInline(admin.TabularInline):
-    model = ModerationEvent
+class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
-    fields = ["created_at", "action", "actor", "reason", "note"]
-    readonly_fields = fields
-    ordering = ["created_at", "pk"]
-    verbose_name_plural = "moderation history"
 
     def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class RevisionInline(ReadOnlyInline):
+    model = CommentRevision
+    fields = ["created_at", "edited_by", "reason", "body"]
+    readonly_fields = fields
+    verbose_name_plural = "earlier texts (edit history)"
+
+
+class ReportInline(ReadOnlyInline):
+    model = CommentReport
+    fields = ["created_at", "reason", "note", "resolved_at"]
+    readonly_fields = fields
+    ordering = ["-created_at"]
+
+
+class ModerationEventInline(ReadOnlyInline):
+    model = ModerationEvent
+    fields = ["created_at", "action", "actor", "reason", "note"]
+    readonly_fields = fields
+    ordering = ["created_at", "pk"]
+    verbose_name_plural = "moderation history"
+
+
+class CommentAdminForm(forms.ModelForm):
+    """A moderator may change a comment's words (a phone number, a name), saying why; the
+    earlier words are kept in its history."""
+
+    edit_reason = forms.CharField(
+        required=False,
+        max_length=300,
+        label="Why the text is changed",
+        help_text="Required when you change the text; kept in the comment's history.",
+    )
+
+    class Meta:
+        model = Comment
+        fields = ["body"]
+
+    def clean_body(self):
+        return CommentEditForm.clean_body(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        if "body" in self.changed_data and not cleaned.get("edit_reason", "").strip():
+            self.add_error("edit_reason", "Say why the text is changed.")
+        return cleaned
+
+
+class StaffReplyForm(forms.Form):
+    body = forms.CharField(label="Reply", max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
+
+    def clean_body(self):
+        return CommentEditForm.clean_body(self)
+
+
+class CommenterDataForm(forms.Form):
+    email = forms.EmailField(help_text="The commenter's email address, as they typed it.")
+    action = forms.ChoiceField(
+        choices=[("export", "Export their data (JSON)"), ("erase", "Erase their data")],
+        widget=forms.RadioSelect,
+    )
+    confirm = forms.BooleanField(
+        required=False,
+        label="Yes, erase: their comments stay, signed “Former reader”, without email or address",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "erase" and not cleaned.get("confirm"):
+            self.add_error("confirm", "Tick the box to erase.")
+        return cleaned
 
 
 @admin.register(Comment)
@@ -43,24 +125,28 @@ class CommentAdmin(admin.ModelAdmin):
     ]
     date_hierarchy = "created_at"
     actions = ["approve_comments", "reject_comments", "mark_comments_as_spam"]
-    inlines = [ModerationEventInline]
-    fields = [
+    inlines = [RevisionInline, ReportInline, ModerationEventInline]
+    form = CommentAdminForm
+    readonly_fields = [
         "article",
         "parent",
         "name",
         "email",
+        "identity",
         "user",
-        "body",
         "status",
         "held_by",
         "held_reason",
         "notify",
         "created_at",
+        "edited_at",
+        "withdrawn_at",
         "decided_at",
         "decided_by",
     ]
-    readonly_fields = fields
+    fields = [*readonly_fields[:6], "body", "edit_reason", *readonly_fields[6:]]
     list_per_page = 50
+    change_form_template = "admin/comments/comment/change_form.html"
 
     def has_add_permission(self, request):
         return False
@@ -74,13 +160,92 @@ class CommentAdmin(admin.ModelAdmin):
                 ("approve_comments", "Approve"),
                 ("reject_comments", "Reject…"),
                 ("mark_comments_as_spam", "Spam…"),
+                ("dismiss_reports", "Keep it, dismiss reports"),
             ],
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def has_change_permission(self, request, obj=None):
-        # Text is never edited; decisions go through the moderation actions.
-        return False
+        # Moderators change the words only, with a reason (``save_model``).
+        return self.has_moderate_permission(request)
+
+    def save_model(self, request, obj, form, change):
+        if "body" in form.changed_data:
+            original = Comment.objects.get(pk=obj.pk)
+            new_body = obj.body
+            obj.body = original.body
+            changes.edit_comment(
+                obj, new_body, by=request.user, reason=form.cleaned_data["edit_reason"]
+            )
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:pk>/reply/",
+                self.admin_site.admin_view(self.reply_view),
+                name="comments_comment_reply",
+            ),
+            path(
+                "commenter-data/",
+                self.admin_site.admin_view(self.commenter_data_view),
+                name="comments_commenter_data",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def reply_view(self, request, pk):
+        """Answer a comment as the site (or as the clinician signed in): published at once."""
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
+        form = StaffReplyForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                reply = changes.reply_as_staff(comment, form.cleaned_data["body"], by=request.user)
+            except IntegrityError:
+                form.add_error("body", "You have already posted this reply on this article.")
+            else:
+                self.message_user(request, "Your reply is published.", messages.SUCCESS)
+                return redirect(reverse("admin:comments_comment_change", args=[reply.pk]))
+        return TemplateResponse(
+            request,
+            "admin/comments/comment/reply.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Reply to a comment",
+                "opts": self.model._meta,
+                "comment": comment,
+                "form": form,
+            },
+        )
+
+    def commenter_data_view(self, request):
+        """Export or erase a commenter's data, as ``manage.py commenter_data`` does."""
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        form = CommenterDataForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            email = form.cleaned_data["email"]
+            if form.cleaned_data["action"] == "export":
+                data = json.dumps(privacy.export_commenter(email), indent=2, ensure_ascii=False)
+                response = HttpResponse(data, content_type="application/json; charset=utf-8")
+                response["Content-Disposition"] = 'attachment; filename="commenter-data.json"'
+                return response
+            erased = privacy.erase_commenter(email)
+            self.message_user(
+                request, f"Erased the data of {erased} comment(s) by {email}.", messages.SUCCESS
+            )
+            return redirect(reverse("admin:comments_commenter_data"))
+        return TemplateResponse(
+            request,
+            "admin/comments/comment/commenter_data.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "A commenter's data",
+                "opts": self.model._meta,
+                "form": form,
+            },
+        )
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
@@ -144,6 +309,48 @@ class CommentAdmin(admin.ModelAdmin):
         return self._with_reason(
             request, queryset, moderation.mark_spam, "marked as spam", "Mark comments as spam"
         )
+
+    @admin.action(
+        description="Keep selected comments, dismiss their reports", permissions=["moderate"]
+    )
+    def dismiss_reports(self, request, queryset):
+        self._decide_all(request, queryset, changes.dismiss_reports, "kept; reports dismissed")
+
+
+@admin.register(ReportedComment)
+class ReportedCommentAdmin(CommentAdmin):
+    """Comments readers reported, most reported first: the safety valve's queue."""
+
+    list_display = ["excerpt", "open_reports", "reasons", "status", "article_title", "created_at"]
+    list_filter = ["status", "reports__reason"]
+    actions = ["dismiss_reports", "reject_comments", "mark_comments_as_spam", "approve_comments"]
+
+    def get_queryset(self, request):
+        open_reports = Q(reports__resolved_at__isnull=True)
+        # Annotate before ordering: the default get_queryset() orders by get_ordering().
+        return (
+            self.model._default_manager.select_related("article")
+            .annotate(open_reports=Count("reports", filter=open_reports))
+            .filter(open_reports__gt=0)
+            .order_by("-open_reports", "-created_at", "-pk")
+        )
+
+    def get_ordering(self, request):
+        return ["-open_reports", "-created_at", "-pk"]
+
+    def get_urls(self):
+        # The reply and commenter-data pages belong to the comments' admin.
+        return admin.ModelAdmin.get_urls(self)
+
+    @admin.display(description="open reports", ordering="open_reports")
+    def open_reports(self, comment):
+        return comment.open_reports
+
+    @admin.display(description="reasons")
+    def reasons(self, comment):
+        reasons = comment.reports.open().values_list("reason", flat=True)
+        labels = dict(CommentReport.Reason.choices)
+        return ", ".join(sorted({labels[reason] for reason in reasons}))
 
 
 @admin.register(CommentSettings)

@@ -5,29 +5,38 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 
-from .models import Comment, ModerationEvent
+from symptomdb.inputs import OneValueEach
+
+from .identity import claims_a_role, normal_name
+from .models import Comment, CommentReport, ModerationEvent
 
 FORM_STARTED_SALT = "comments.form-started"
 # Characters that reorder or hide text: bidi embeddings, overrides and isolates.
 BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
 
 
-def make_form_token(issued_at=None):
-    """A signed timestamp of when the form was shown; tells bots posting instantly apart."""
-    return signing.dumps(
-        issued_at if issued_at is not None else time.time(), salt=FORM_STARTED_SALT
-    )
+def make_form_token(article_id, issued_at=None):
+    """A signed "this form, for this article, was shown at": tells robots posting at once
+    apart, and a form left open for hours (or copied to another article) from a fresh one."""
+    issued_at = issued_at if issued_at is not None else time.time()
+    return signing.dumps([int(article_id), issued_at], salt=FORM_STARTED_SALT)
 
 
-def seconds_since_token(token):
-    """Seconds since the form was shown, or None if the token is missing, altered or expired."""
+def seconds_since_token(token, article_id):
+    """Seconds since the form was shown, or None if the token is missing, altered, older than
+    ``COMMENTS_FORM_MAX_AGE_SECONDS`` or made for another article."""
     try:
-        issued_at = signing.loads(
+        shown_for, issued_at = signing.loads(
             token, salt=FORM_STARTED_SALT, max_age=settings.COMMENTS_FORM_MAX_AGE_SECONDS
         )
-    except (signing.BadSignature, TypeError):
+    except (signing.BadSignature, TypeError, ValueError):
         return None
-    return max(0.0, time.time() - float(issued_at))
+    if shown_for != int(article_id):
+        return None
+    seconds = time.time() - float(issued_at)
+    if seconds > settings.COMMENTS_FORM_MAX_AGE_SECONDS:
+        return None
+    return max(0.0, seconds)
 
 
 def has_invisible_characters(text):
@@ -39,7 +48,11 @@ def has_invisible_characters(text):
     )
 
 
-class CommentForm(forms.Form):
+def has_control_characters(text):
+    return any(unicodedata.category(char) == "Cc" and char not in "\n\r\t" for char in text)
+
+
+class CommentForm(OneValueEach, forms.Form):
     name = forms.CharField(max_length=80, help_text="Shown with your comment.")
     email = forms.EmailField(
         max_length=254, help_text="Never shown publicly. We use it only about your comment."
@@ -56,6 +69,11 @@ class CommentForm(forms.Form):
         label="Email me when my comment is published and when someone replies",
         help_text="Each email has a link to stop them.",
     )
+    remember = forms.BooleanField(
+        required=False,
+        label="Remember my name and email in this browser",
+        help_text="Kept in a cookie on this device only; you can make the site forget them.",
+    )
     # A field people never see: robots fill it in.
     website = forms.CharField(
         required=False,
@@ -66,33 +84,44 @@ class CommentForm(forms.Form):
 
     error_css_class = "is-invalid"
 
-    def __init__(self, *args, article, **kwargs):
+    def __init__(self, *args, article, user=None, **kwargs):
         self.article = article
+        self.user = user
         super().__init__(*args, **kwargs)
         self.seconds_to_post = None
         self.parent_comment = None
         if not self.is_bound:
-            self.initial.setdefault("started", make_form_token())
+            self.initial.setdefault("started", make_form_token(article))
 
     def clean_name(self):
-        name = self.cleaned_data["name"]
+        name = normal_name(self.cleaned_data["name"])
         if has_invisible_characters(name):
             raise forms.ValidationError(
                 "Please use visible letters only: the name contains invisible or "
                 "text-direction characters."
             )
-        return " ".join(name.split())
+        is_staff = self.user is not None and self.user.is_authenticated and self.user.is_staff
+        if claims_a_role(name) and not is_staff:
+            raise forms.ValidationError(
+                "This name is kept for the site's own staff. Please sign with your own name."
+            )
+        return name
 
     def clean_email(self):
         return self.cleaned_data["email"].strip()
 
     def clean_body(self):
-        body = self.cleaned_data["body"]
+        body = self.cleaned_data["body"].replace("\r\n", "\n")
         if any(char in BIDI_CONTROLS for char in body):
             raise forms.ValidationError(
                 "The comment contains text-direction control characters; please remove them."
             )
-        return body.replace("\r\n", "\n")
+        if has_control_characters(body):
+            raise forms.ValidationError(
+                "The comment contains control characters that cannot be shown; please remove "
+                "them (they sometimes come with text pasted from other programs)."
+            )
+        return unicodedata.normalize("NFC", body)
 
     def _forget(self, field, value=""):
         """Re-show the form without a value that cannot work (the reader's text stays)."""
@@ -105,7 +134,7 @@ class CommentForm(forms.Form):
             return None
         parent = (
             (Comment.objects.approved().for_article(self.article).select_related("parent"))
-            .filter(pk=pk)
+            .filter(pk=pk, withdrawn_at__isnull=True)
             .first()
         )
         if parent is None:
@@ -117,7 +146,7 @@ class CommentForm(forms.Form):
         return pk
 
     def clean_started(self):
-        self.seconds_to_post = seconds_since_token(self.cleaned_data["started"])
+        self.seconds_to_post = seconds_since_token(self.cleaned_data["started"], self.article)
         return ""
 
     def clean(self):
@@ -125,12 +154,47 @@ class CommentForm(forms.Form):
         if self.has_error("parent"):
             self._forget("parent")
         if self.seconds_to_post is None:
-            self._forget("started", make_form_token())
+            self._forget("started", make_form_token(self.article))
+            hours = settings.COMMENTS_FORM_MAX_AGE_SECONDS // 3600
             raise forms.ValidationError(
-                "This form had expired, so your comment was not posted yet. "
-                "Your text is kept below: please check it and post again."
+                f"This form was open for more than {hours} hours (or came from another page), "
+                "so your comment was not posted yet. Your text is kept below: please check it "
+                "and post it again."
             )
         return cleaned
+
+
+class CommentEditForm(OneValueEach, forms.Form):
+    body = forms.CharField(
+        label="Comment",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Plain text, up to 5,000 characters. Links are allowed.",
+    )
+
+    def clean_body(self):
+        return CommentForm.clean_body(self)
+
+
+class ReportForm(OneValueEach, forms.Form):
+    reason = forms.ChoiceField(
+        choices=CommentReport.Reason.choices,
+        widget=forms.RadioSelect,
+        label="What is wrong with this comment?",
+        error_messages={"required": "Choose what is wrong with the comment."},
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Anything a moderator should know (optional)",
+    )
+
+    def clean_note(self):
+        note = self.cleaned_data["note"]
+        if has_control_characters(note) or has_invisible_characters(note):
+            raise forms.ValidationError("The note contains characters that cannot be shown.")
+        return note.strip()
 
 
 class ModerationReasonForm(forms.Form):

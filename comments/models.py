@@ -1,3 +1,5 @@
+import hashlib
+import unicodedata
 from datetime import timedelta
 
 import nh3
@@ -5,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.html import linebreaks, urlize
 
@@ -63,17 +66,50 @@ def comments_open(version):
     return not closed
 
 
+def body_fingerprint(text):
+    """What makes two comments the same comment: the words, whatever the case, spacing or
+    Unicode form."""
+    words = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    return hashlib.sha256(words.encode()).hexdigest()
+
+
+class CommentStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    SPAM = "spam", "Spam"
+
+
+class Identity(models.TextChoices):
+    """How the commenter was known when posting: only the first two are proof."""
+
+    ACCOUNT = "account", "Signed-in account"
+    CONFIRMED_EMAIL = "confirmed-email", "Email confirmed in this browser"
+    TYPED_EMAIL = "typed-email", "Email typed in the form"
+
+
 class CommentQuerySet(models.QuerySet):
     def approved(self):
-        """Comments readers may see."""
+        """Comments a moderator approved (or the rules did), withdrawn or not: threads keep
+        their place."""
         return self.filter(status=Comment.Status.APPROVED)
 
+    def published(self):
+        """Approved comments whose words readers see: what the counts count."""
+        return self.approved().filter(withdrawn_at__isnull=True)
+
     def awaiting_moderation(self):
-        """The moderation queue: held comments, newest first."""
-        return self.filter(status=Comment.Status.PENDING).order_by("-created_at", "-pk")
+        """The moderation queue: held comments (not withdrawn meanwhile), newest first."""
+        return self.filter(status=Comment.Status.PENDING, withdrawn_at__isnull=True).order_by(
+            "-created_at", "-pk"
+        )
 
     def for_article(self, article):
         return self.filter(article=article)
+
+    def with_open_reports(self):
+        """Comments readers reported that no moderator has answered yet."""
+        return self.filter(reports__resolved_at__isnull=True, reports__isnull=False).distinct()
 
     def threads(self):
         """Top-level comments, oldest first."""
@@ -93,16 +129,16 @@ class CommentQuerySet(models.QuerySet):
     def by_email(self, email):
         return self.filter(email__iexact=email.strip()) if email.strip() else self.none()
 
+    def from_address(self, address_hash):
+        return self.filter(address_hash=address_hash)
+
     def from_address_since(self, address_hash, since):
-        return self.filter(address_hash=address_hash, created_at__gte=since)
+        return self.from_address(address_hash).filter(created_at__gte=since)
 
 
 class Comment(models.Model):
-    class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
-        SPAM = "spam", "Spam"
+    Status = CommentStatus
+    Identity = Identity
 
     article = models.ForeignKey(
         "articles.Article", on_delete=models.CASCADE, related_name="comments"
@@ -127,6 +163,15 @@ class Comment(models.Model):
     email = models.EmailField(blank=True, help_text="Never shown publicly; empty once erased.")
     body = models.TextField("comment", help_text="Plain text, up to 5,000 characters.")
     body_html = models.TextField(editable=False, default="")
+    body_hash = models.CharField(
+        max_length=64, blank=True, editable=False, help_text="Fingerprint of the words."
+    )
+    identity = models.CharField(
+        max_length=20, choices=Identity, default=Identity.TYPED_EMAIL, editable=False
+    )
+    staff_reply = models.BooleanField(
+        default=False, editable=False, help_text="Posted from the moderation queue by staff."
+    )
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
     held_by = models.CharField(
         "rule",
@@ -153,6 +198,10 @@ class Comment(models.Model):
         help_text="When the moderators' digest told them of this held comment.",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawn_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Withdrawn by its commenter."
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -168,11 +217,22 @@ class Comment(models.Model):
         permissions = [("moderate_comment", "Can approve, reject or mark comments as spam")]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["pending", "approved", "rejected", "spam"]),
-                name="comment_status_valid",
+                condition=models.Q(status__in=CommentStatus.values), name="comment_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(identity__in=Identity.values), name="comment_identity_valid"
             ),
             models.CheckConstraint(
                 condition=~models.Q(parent=models.F("pk")), name="comment_not_own_parent"
+            ),
+            # The same words from the same person on the same article are one comment, however
+            # many times (and however simultaneously) they are sent.
+            models.UniqueConstraint(
+                Lower("email"),
+                "article",
+                "body_hash",
+                condition=~models.Q(email="") & ~models.Q(body_hash=""),
+                name="comment_once_per_commenter",
             ),
         ]
         indexes = [
@@ -187,6 +247,7 @@ class Comment(models.Model):
 
     def save(self, *args, **kwargs):
         self.body_html = render_comment_text(self.body)
+        self.body_hash = body_fingerprint(self.body)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -215,33 +276,47 @@ class Comment(models.Model):
     def is_pending(self):
         return self.status == self.Status.PENDING
 
+    @property
+    def is_withdrawn(self):
+        return self.withdrawn_at is not None
+
     def badge_for(self, article):
-        """ "Article author" or "Clinician" when the commenter's account has an Author profile."""
+        """ "Article author" or "Clinician" when the commenter's account has an Author profile;
+        "Symptom Database team" for other staff replying from the moderation queue."""
         profile = getattr(self.user, "author_profile", None) if self.user_id else None
         if profile is None:
-            return ""
+            return "Symptom Database team" if self.staff_reply else ""
         return "Article author" if profile.pk == article.author_id else "Clinician"
+
+
+class ModerationAction(models.TextChoices):
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    SPAM = "spam", "Marked as spam"
+    EDITED = "edited", "Edited"
+    WITHDRAWN = "withdrawn", "Withdrawn by its commenter"
+    HIDDEN = "hidden", "Hidden after reports"
+    REPORTS_DISMISSED = "reports-dismissed", "Reports dismissed"
+
+
+class ModerationReason(models.TextChoices):
+    OFF_TOPIC = "off-topic", "Off topic"
+    UNSAFE_ADVICE = "unsafe-advice", "Unsafe medical advice"
+    ABUSIVE = "abusive", "Abusive or disrespectful"
+    ADVERTISING = "advertising", "Advertising or spam"
+    PERSONAL_DATA = "personal-data", "Shares personal or health data"
+    DUPLICATE = "duplicate", "Duplicate"
+    OTHER = "other", "Other (see note)"
 
 
 class ModerationEvent(models.Model):
     """One moderation decision on a comment: who, what, when and why."""
 
-    class Action(models.TextChoices):
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
-        SPAM = "spam", "Marked as spam"
-
-    class Reason(models.TextChoices):
-        OFF_TOPIC = "off-topic", "Off topic"
-        UNSAFE_ADVICE = "unsafe-advice", "Unsafe medical advice"
-        ABUSIVE = "abusive", "Abusive or disrespectful"
-        ADVERTISING = "advertising", "Advertising or spam"
-        PERSONAL_DATA = "personal-data", "Shares personal or health data"
-        DUPLICATE = "duplicate", "Duplicate"
-        OTHER = "other", "Other (see note)"
+    Action = ModerationAction
+    Reason = ModerationReason
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=10, choices=Action)
+    action = models.CharField(max_length=20, choices=ModerationAction)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -250,7 +325,7 @@ class ModerationEvent(models.Model):
         related_name="+",
         help_text="The moderator; empty for a command or once the account is deleted.",
     )
-    reason = models.CharField(max_length=20, choices=Reason, blank=True)
+    reason = models.CharField(max_length=20, choices=ModerationReason, blank=True)
     note = models.TextField(blank=True, help_text="Free text explaining the decision.")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -259,25 +334,91 @@ class ModerationEvent(models.Model):
         verbose_name = "moderation event"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(action__in=["approved", "rejected", "spam"]),
+                condition=models.Q(action__in=ModerationAction.values),
                 name="moderation_event_action_valid",
             ),
             models.CheckConstraint(
-                condition=models.Q(
-                    reason__in=[
-                        "",
-                        "off-topic",
-                        "unsafe-advice",
-                        "abusive",
-                        "advertising",
-                        "personal-data",
-                        "duplicate",
-                        "other",
-                    ]
-                ),
+                condition=models.Q(reason__in=["", *ModerationReason.values]),
                 name="moderation_event_reason_valid",
             ),
         ]
 
     def __str__(self):
         return f"{self.get_action_display()} by {self.actor or 'the system'}"
+
+
+class CommentRevision(models.Model):
+    """The words of a comment before an edit, by its commenter or a moderator (with why)."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField("previous text")
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The moderator; empty when the commenter edited.",
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["comment", "created_at", "pk"]
+        verbose_name = "earlier text"
+        verbose_name_plural = "earlier texts"
+
+    def __str__(self):
+        return f"Text of {self.comment_id} before {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ReportReason(models.TextChoices):
+    UNSAFE_ADVICE = "unsafe-advice", "Unsafe medical advice"
+    PERSONAL_DATA = "personal-data", "Personal information"
+    ABUSE = "abuse", "Abuse or harassment"
+    SPAM = "spam", "Spam or advertising"
+    OTHER = "other", "Something else"
+
+
+class CommentReportQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(resolved_at__isnull=True)
+
+
+class CommentReport(models.Model):
+    """A reader's report of a published comment; one per reader and comment."""
+
+    Reason = ReportReason
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(max_length=20, choices=ReportReason)
+    note = models.CharField(max_length=500, blank=True)
+    reporter = models.CharField(
+        max_length=64, help_text="Keyed hash of the reporting reader (account or token)."
+    )
+    address_hash = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CommentReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reporter"], name="report_once_per_reader"),
+            models.CheckConstraint(
+                condition=models.Q(reason__in=ReportReason.values), name="report_reason_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["address_hash", "created_at"], name="report_address_idx")]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: comment {self.comment_id}"
+
+
+class ReportedComment(Comment):
+    """Comments with open reports, for the moderators' "Reported" queue."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "reported comment"

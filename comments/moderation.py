@@ -7,7 +7,7 @@ from django.utils import timezone
 from articles.models import Article
 
 from . import notifications
-from .models import Comment, ModerationEvent
+from .models import Comment, CommentReport, ModerationEvent
 
 
 def _decide(comment, status, action, *, by, reason="", note=""):
@@ -18,6 +18,10 @@ def _decide(comment, status, action, *, by, reason="", note=""):
             return False
         now = timezone.now()
         Comment.objects.filter(pk=comment.pk).update(status=status, decided_at=now, decided_by=by)
+        # A decision answers the comment's open reports too.
+        reports = CommentReport.objects.open().filter(comment=locked).update(resolved_at=now)
+        if reports:
+            note = f"{note} ({reports} report(s) closed.)".strip()
         ModerationEvent.objects.create(
             comment=locked, action=action, actor=by, reason=reason, note=note, created_at=now
         )

@@ -1,8 +1,10 @@
 """Automatic rules that decide a new comment's status, each configurable in settings.
 
 Rules run in order; the first that marks spam wins, then the first that holds the comment for a
-moderator; a commenter with an earlier approved comment is approved at once otherwise. Each
-verdict carries a rule code and an explanation shown in the moderation queue.
+moderator. Otherwise a commenter whose identity is proven (signed in, or an email confirmed in
+this browser) and who has an earlier approved comment, and none refused since, is approved at
+once; a typed email address proves nothing, so its comment waits. Each verdict carries a rule
+code and an explanation shown in the moderation queue.
 """
 
 import re
@@ -10,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from . import identity
 from .models import Comment
 
 URL_PATTERN = re.compile(
@@ -19,13 +22,15 @@ URL_PATTERN = re.compile(
 
 @dataclass(frozen=True)
 class Candidate:
-    """What a rule may look at: the text and how the form was filled in."""
+    """What a rule may look at: the text, how the form was filled in, who is posting."""
 
     name: str
     email: str
     body: str
     seconds_to_post: float
     honeypot: str = ""
+    identity: str = Comment.Identity.TYPED_EMAIL
+    user: object = None
 
 
 @dataclass(frozen=True)
@@ -44,13 +49,31 @@ def honeypot(candidate):
 
 
 def too_fast(candidate):
+    """A person may paste a prepared comment: held for a moderator, not thrown away."""
     minimum = settings.COMMENTS_MIN_SECONDS_TO_POST
     if minimum and candidate.seconds_to_post < minimum:
         return Verdict(
-            Comment.Status.SPAM,
+            Comment.Status.PENDING,
             "too-fast",
             f"Posted {candidate.seconds_to_post:.1f} s after the form was shown "
-            f"(a person needs at least {minimum} s).",
+            f"(typing takes most people at least {minimum} s).",
+        )
+    return None
+
+
+def imitates_staff(candidate):
+    if identity.imitates_someone(candidate.name, candidate.user):
+        return Verdict(
+            Comment.Status.PENDING,
+            "name-like-staff",
+            f"The name “{candidate.name}” looks like the name of a member of staff or an author.",
+        )
+    if identity.mixes_scripts(candidate.name):
+        return Verdict(
+            Comment.Status.PENDING,
+            "mixed-script-name",
+            f"The name “{candidate.name}” mixes letters of different alphabets, as names made "
+            "to look like someone else's do.",
         )
     return None
 
@@ -88,8 +111,20 @@ def health_safety(candidate):
     return None
 
 
-SPAM_RULES = [honeypot, too_fast, blocklist]
-HOLD_RULES = [too_many_links, health_safety]
+SPAM_RULES = [honeypot, blocklist]
+HOLD_RULES = [too_fast, imitates_staff, too_many_links, health_safety]
+# Rules an edit of a published comment goes through again: its words changed, not its author.
+EDIT_RULES = [blocklist, too_many_links, health_safety]
+
+
+def track_record(comments):
+    """Whether ``comments`` (one commenter's) include an approved one and no refusal after
+    the last approval."""
+    last_approved = comments.approved().order_by("-created_at").values_list("created_at").first()
+    if last_approved is None:
+        return False
+    refused = [Comment.Status.REJECTED, Comment.Status.SPAM]
+    return not comments.filter(status__in=refused, created_at__gt=last_approved[0]).exists()
 
 
 def decide(candidate):
@@ -98,12 +133,36 @@ def decide(candidate):
         verdict = rule(candidate)
         if verdict is not None:
             return verdict
-    if Comment.objects.approved().by_email(candidate.email).exists():
+    if candidate.identity == Comment.Identity.ACCOUNT:
+        if track_record(Comment.objects.filter(user=candidate.user)):
+            return Verdict(
+                Comment.Status.APPROVED,
+                "known-commenter",
+                "Approved at once: posted signed in, by an account with approved comments.",
+            )
+    elif candidate.identity == Comment.Identity.CONFIRMED_EMAIL:
+        if track_record(Comment.objects.by_email(candidate.email)):
+            return Verdict(
+                Comment.Status.APPROVED,
+                "known-commenter",
+                "Approved at once: an email address confirmed in this browser, with approved "
+                "comments.",
+            )
+    elif Comment.objects.approved().by_email(candidate.email).exists():
         return Verdict(
-            Comment.Status.APPROVED,
-            "known-commenter",
-            "Approved at once: this email address has an earlier approved comment.",
+            Comment.Status.PENDING,
+            "unconfirmed-email",
+            "This email address has approved comments, but it was typed, not confirmed in this "
+            "browser: anybody can type an address.",
         )
-    return Verdict(
-        Comment.Status.PENDING, "first-comment", "A first comment from this email address."
-    )
+    return Verdict(Comment.Status.PENDING, "first-comment", "A first comment from this commenter.")
+
+
+def decide_edit(text):
+    """The status an edited published comment keeps (None) or returns to, with why."""
+    candidate = Candidate(name="", email="", body=text, seconds_to_post=float("inf"))
+    for rule in EDIT_RULES:
+        verdict = rule(candidate)
+        if verdict is not None:
+            return verdict
+    return None

@@ -2,22 +2,57 @@
 
 ``ArticleCommentsMixin`` adds it to the article page; a form with errors is shown in the same
 block of the same page. The page every anonymous reader shares (``shared``) has no reader's
-own data: no pending comments, no "just posted" notice, and a placeholder for the form's start
-time (``articles.page_cache`` fills it in per request).
+own data: no pending comments, no notice, no remembered name, and a placeholder for the form's
+start time (``articles.page_cache`` fills it in per request).
 """
 
+from datetime import timedelta
 from functools import cached_property
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.utils import timezone
 
 from .forms import CommentForm
+from .identity import Commenter, commenter_from
 from .models import Comment, comments_open
 
 OWN_COMMENTS_SESSION_KEY = "comments_own"
-JUST_POSTED_SESSION_KEY = "comments_just_posted"
+NOTICE_SESSION_KEY = "comments_notice"
 OWN_COMMENTS_KEPT = 20
-STARTED_PLACEHOLDER = "__SDB_FORM_STARTED__"
+# The form's start time in the shared page, for the article with that id.
+STARTED_PLACEHOLDER = "__SDB_FORM_STARTED_{}__"
+STARTED_PLACEHOLDER_PATTERN = r"__SDB_FORM_STARTED_(\d+)__"
+
+
+def tell_commenter(request, text, kind="success"):
+    """A notice shown once, in the comment block itself (next to what it is about), on the
+    commenter's next view of the page."""
+    request.session[NOTICE_SESSION_KEY] = {"text": text, "kind": kind}
+
+
+def own_comment_ids(request):
+    """The comments this browser's session posted (newest first)."""
+    return set(request.session.get(OWN_COMMENTS_SESSION_KEY, []))
+
+
+def may_change(comment, now=None):
+    """Whether its commenter may still edit or withdraw ``comment``: within
+    ``COMMENTS_EDIT_MINUTES`` of posting, or while it waits for a moderator (nobody can have
+    answered it yet); never once withdrawn or refused."""
+    if comment.is_withdrawn or comment.status in {Comment.Status.REJECTED, Comment.Status.SPAM}:
+        return False
+    if comment.status == Comment.Status.PENDING:
+        return True
+    window = timedelta(minutes=settings.COMMENTS_EDIT_MINUTES)
+    return (now or timezone.now()) - comment.created_at <= window
+
+
+def is_own(request, comment, own_ids=None):
+    user = request.user
+    if user.is_authenticated and comment.user_id == user.pk:
+        return True
+    return comment.pk in (own_comment_ids(request) if own_ids is None else own_ids)
 
 
 class CountedPaginator(Paginator):
@@ -45,12 +80,15 @@ def comment_section(request, version, *, form=None, shared=False):
         threads, settings.COMMENTS_PER_PAGE, count=version.approved_threads
     )
     page = paginator.get_page(request.GET.get("comments"))
+    own_ids = set() if shared else own_comment_ids(request)
+    now = timezone.now()
     for comment in page:
-        comment.badge = comment.badge_for(version)
-        for reply in comment.approved_replies:
-            reply.badge = reply.badge_for(version)
+        for shown in [comment, *comment.approved_replies]:
+            shown.badge = shown.badge_for(version)
+            shown.changeable = (
+                not shared and is_own(request, shown, own_ids) and may_change(shown, now)
+            )
 
-    own_ids = None if shared else request.session.get(OWN_COMMENTS_SESSION_KEY)
     own_pending = (
         list(
             comments.filter(
@@ -60,15 +98,20 @@ def comment_section(request, version, *, form=None, shared=False):
         if own_ids
         else []
     )
+    for comment in own_pending:
+        comment.changeable = may_change(comment, now)
+    commenter = Commenter() if shared else commenter_from(request)
     replying_to = None
     if is_open and form is None:
-        initial = {"started": STARTED_PLACEHOLDER} if shared else {}
+        initial = {"started": STARTED_PLACEHOLDER.format(version.article_id)} if shared else {}
         user = request.user
         if not shared and user.is_authenticated:
             initial = {"name": user.get_full_name() or user.get_username(), "email": user.email}
+        elif commenter.email:
+            initial = {"name": commenter.name, "email": commenter.email, "remember": True}
         reply_pk = request.GET.get("reply_to", "")
         if reply_pk.isdigit():
-            replying_to = comments.approved().filter(pk=reply_pk).first()
+            replying_to = comments.published().filter(pk=reply_pk).first()
             if replying_to is not None:
                 initial["parent"] = replying_to.pk
         form = CommentForm(article=version.article_id, initial=initial)
@@ -81,7 +124,8 @@ def comment_section(request, version, *, form=None, shared=False):
             "own_pending": own_pending,
             "form": form if is_open else None,
             "replying_to": replying_to,
-            "just_posted": False if shared else request.session.pop(JUST_POSTED_SESSION_KEY, False),
+            "remembered": commenter.email if commenter.name else "",
+            "notice": None if shared else request.session.pop(NOTICE_SESSION_KEY, None),
         }
     }
 

@@ -18,6 +18,8 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 
+from articles.page_generation import missing_triggers
+
 from .responses import service_unavailable
 
 logger = logging.getLogger(__name__)
@@ -60,22 +62,25 @@ _migrated = False
 
 
 def migrations_applied():
-    """Whether the database holds every migration of this code (remembered once true)."""
+    """Whether the database holds every migration of this code and the page cache's triggers
+    (remembered once true)."""
     global _migrated  # a per-process memo: once migrated, always migrated
     if not _migrated:
         executor = MigrationExecutor(connection)
-        _migrated = not executor.migration_plan(executor.loader.graph.leaf_nodes())
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        _migrated = not pending and not missing_triggers(connection)
     return _migrated
 
 
 def readiness_status():
     """``{"status": "ready" | "unavailable", "database": ..., "migrations": ...}``"""
+    unreachable = {"status": "unavailable", "database": "unavailable", "migrations": "unknown"}
     if not database_answers():
-        return {"status": "unavailable", "database": "unavailable", "migrations": "unknown"}
+        return unreachable
     try:
         migrated = migrations_applied()
     except DatabaseError:
-        return {"status": "unavailable", "database": "unavailable", "migrations": "unknown"}
+        return unreachable
     return {
         "status": "ready" if migrated else "unavailable",
         "database": "ok",

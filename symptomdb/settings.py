@@ -225,8 +225,8 @@ SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/"
 COMMENTS_MODERATORS_GROUP = "Moderators"
 COMMENTS_PER_PAGE = 50
 COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("DJANGO_COMMENTS_CLOSE_AFTER_DAYS", "0"))  # 0: never
-COMMENTS_FORM_MAX_AGE_SECONDS = 24 * 60 * 60
-COMMENTS_MIN_SECONDS_TO_POST = 3  # faster than this: a robot, stored as spam
+COMMENTS_FORM_MAX_AGE_SECONDS = 2 * 60 * 60  # a form open longer asks to post again
+COMMENTS_MIN_SECONDS_TO_POST = 3  # faster than this: held for a moderator
 COMMENTS_MAX_LINKS = 2  # more links: held for a moderator
 COMMENTS_BLOCKLIST = env_list("DJANGO_COMMENTS_BLOCKLIST", "viagra,cialis,casino,crypto giveaway")
 COMMENTS_HEALTH_SAFETY_PATTERNS = [
@@ -239,8 +239,23 @@ COMMENTS_HEALTH_SAFETY_PATTERNS = [
 ]
 # Moderators get one email per this many minutes listing the comments that arrived (0: one each).
 COMMENTS_DIGEST_MINUTES = int(os.environ.get("DJANGO_COMMENTS_DIGEST_MINUTES", "10"))
-COMMENTS_RATE_LIMIT = 5  # comments per address per window
+# Comments per window: per email or account, and (households and offices share one) per address.
+COMMENTS_RATE_LIMIT_PER_EMAIL = int(os.environ.get("DJANGO_COMMENTS_RATE_LIMIT_PER_EMAIL", "5"))
+COMMENTS_RATE_LIMIT_PER_ADDRESS = int(
+    os.environ.get("DJANGO_COMMENTS_RATE_LIMIT_PER_ADDRESS", "20")
+)
 COMMENTS_RATE_WINDOW_SECONDS = 10 * 60
+# A commenter may edit or withdraw a comment this long after posting (or while it is pending
+# and unanswered).
+COMMENTS_EDIT_MINUTES = int(os.environ.get("DJANGO_COMMENTS_EDIT_MINUTES", "15"))
+# Reports of "unsafe medical advice" that hide a comment until a moderator looks.
+COMMENTS_HIDE_AFTER_UNSAFE_REPORTS = int(
+    os.environ.get("DJANGO_COMMENTS_HIDE_AFTER_UNSAFE_REPORTS", "3")
+)
+COMMENTS_REPORTS_PER_ADDRESS_PER_HOUR = 20
+# The signed cookie that remembers a commenter's name and email (if asked) and confirmed email.
+COMMENTER_COOKIE = "sdb_commenter"
+COMMENTER_COOKIE_DAYS = 365
 COMMENTS_MODERATION_RETENTION_DAYS = 180  # rejected/spam comments and address hashes
 
 # Production: HTTPS, security headers, Content-Security-Policy, admin login protection, media
@@ -295,7 +310,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "30")))
-AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+# Locked out per address, and per account whatever the address (many addresses, one username).
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "symptomdb.addresses.client_address"
 AXES_LOCKOUT_CALLABLE = "symptomdb.responses.login_locked_out"

@@ -6,7 +6,8 @@ flushed) comes back at a random number, so it never repeats one a process rememb
 
 from django.db import migrations, models
 
-# Tables whose rows (or these columns of them) the page cache's stamps read.
+# Tables whose rows (or these columns of them) the page cache's stamps read. The same SQL
+# lives in articles/page_generation.py, which recreates the triggers after every migrate.
 WATCHED = {
     "articles_publishedversion": None,
     "articles_article": "comments_changed_at",

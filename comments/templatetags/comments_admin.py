@@ -11,4 +11,8 @@ def comments_waiting(context):
     request = context["request"]
     if not request.user.has_perm("comments.moderate_comment"):
         return {"show": False}
-    return {"show": True, "waiting": Comment.objects.awaiting_moderation().count()}
+    return {
+        "show": True,
+        "waiting": Comment.objects.awaiting_moderation().count(),
+        "reported": Comment.objects.with_open_reports().count(),
+    }

@@ -16,6 +16,7 @@ from articles.models import Category, Section
 from comments import moderation
 from comments.models import Comment
 from tests.factories import publish, signed_in_client, staff_user
+from tests.production.conftest import fetch_in_subprocess, run_manage, run_python
 from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +66,7 @@ def test_each_reader_gets_their_own_csrf_and_form_tokens_and_their_post_works(ma
     assert STARTED.search(one).group(1) != STARTED.search(two).group(1)
     with time_machine.travel(timezone.now() + timedelta(seconds=30)):
         response = second.post(
-            reverse("comments:post", args=[article.slug]),
+            article.get_absolute_url(),
             {
                 "name": "Second Reader",
                 "email": "second@example.org",
@@ -218,3 +219,25 @@ def test_with_the_page_cache_off_pages_are_rendered_every_time(make_article, set
     response = Client().get(article.get_absolute_url())
     assert "ETag" not in response
     assert count_queries(Client(), article.get_absolute_url())[0] > 1
+
+
+def test_the_triggers_survive_a_migration_that_rebuilds_a_table(tmp_path):
+    """SQLite alters a table by rebuilding it, which drops its triggers: every migrate puts
+    them back, and until then the server is not ready."""
+    url = f"sqlite:///{tmp_path / 'rebuilt.sqlite3'}"
+    assert run_manage("migrate", "--no-input", DATABASE_URL=url).returncode == 0
+    drop = (
+        "import django; django.setup()\n"
+        "from django.db import connection\n"
+        "from articles.page_generation import missing_triggers\n"
+        "with connection.cursor() as cursor:\n"
+        "    cursor.execute('DROP TRIGGER articles_article_page_generation_update')\n"
+        "print(missing_triggers(connection))\n"
+    )
+    dropped = run_python(drop, DATABASE_URL=url)
+    assert "['articles_article']" in dropped.stdout
+    pages, _ = fetch_in_subprocess(["/readyz"], DATABASE_URL=url)
+    assert pages["/readyz"][0] == 503
+    assert run_manage("migrate", "--no-input", DATABASE_URL=url).returncode == 0
+    pages, _ = fetch_in_subprocess(["/readyz"], DATABASE_URL=url)
+    assert pages["/readyz"][0] == 200

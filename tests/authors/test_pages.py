@@ -215,3 +215,26 @@ def test_author_list_pages_keep_the_sort_order(client):
 def test_the_site_header_links_to_the_authors(client, author):
     page = client.get(author.get_absolute_url()).content.decode()
     assert '<a class="nav-link" href="/authors/">Authors</a>' in page
+
+
+def test_sorting_by_rating_puts_authors_below_the_minimum_after_every_rated_author(
+    client, make_author, rate_many, settings
+):
+    settings.RATING_MIN_COUNT = 3
+    few = make_author("Fay Few")
+    rate_many(few, {5: 2})  # two perfect ratings: not enough to be ranked
+    rated = make_author("Ray Rated")
+    rate_many(rated, {3: 20}, start=100)
+    response = client.get(reverse("authors:index"), {"sort": "rating"})
+    names = [author.name for author in response.context["authors"]]
+    assert names.index("Ray Rated") < names.index("Fay Few")
+
+
+def test_not_enough_ratings_shows_no_percentages(client, make_author, rate_many, settings):
+    settings.RATING_MIN_COUNT = 3
+    author = make_author("Nan Notyet")
+    rate_many(author, {5: 1, 1: 1})
+    page = client.get(author.get_absolute_url()).content.decode()
+    assert "Not enough ratings yet" in page
+    assert "<progress" not in page
+    assert "%)" not in page

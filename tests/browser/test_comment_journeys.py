@@ -111,6 +111,13 @@ def test_bad_comments_show_field_errors_keep_the_text_and_stay_accessible(new_pa
         expect(body).to_have_attribute("aria-invalid", "true")
         expect(body).to_have_accessible_description(re.compile("This field is required."))
 
+    with step("the error summary at the top of the form has the focus and links to the box"):
+        summary = page.locator("[data-error-summary]")
+        expect(summary).to_be_focused()
+        expect(summary.get_by_role("link")).to_contain_text("Comment: This field is required.")
+        expect(body).to_have_accessible_description(re.compile("of 5,000 characters"))
+        expect(page).to_have_url(re.compile(re.escape(article_url) + "#comment-form-errors$"))
+
     with step("the name and email typed stay in the form"):
         form = comment_form(page)
         expect(form.get_by_role("textbox", name="Name")).to_have_value(WRITER)

@@ -79,14 +79,9 @@ def test_a_reply_target_that_is_not_a_number_is_a_400_that_says_so(client, artic
 
 
 def test_an_unknown_or_draft_article_is_404(client, make_article, comment_data):
-    assert (
-        client.post(
-            reverse("comments:post", kwargs={"slug": "no-such-article"}), comment_data()
-        ).status_code
-        == 404
-    )
     draft = make_article(published=False)
-    response = client.post(reverse("comments:post", kwargs={"slug": draft.slug}), comment_data())
+    assert client.post("/articles/no-such-article/", comment_data(draft)).status_code == 404
+    response = client.post(draft.get_absolute_url(), comment_data(draft))
     assert response.status_code == 404
     assert not Comment.objects.exists()
 
@@ -102,20 +97,26 @@ def test_a_valid_csrf_token_is_accepted(article, comment_data, post_comment_url)
     browser.get(article.get_absolute_url())
     token = browser.cookies["csrftoken"].value
     response = browser.post(
-        post_comment_url(article), {**comment_data(), "csrfmiddlewaretoken": token}
+        post_comment_url(article), {**comment_data(article), "csrfmiddlewaretoken": token}
     )
     assert response.status_code == 302
     assert Comment.objects.count() == 1
 
 
-def test_get_on_the_post_endpoint_is_not_allowed(client, article, post_comment_url):
-    assert client.get(post_comment_url(article)).status_code == 405
+def test_the_former_post_address_is_post_only_and_sends_posts_to_the_article(client, article):
+    former = reverse("comments:post", kwargs={"slug": article.slug})
+    assert client.get(former).status_code == 405
+    response = client.post(former, {"name": "x"})
+    assert response.status_code == 307  # the browser posts the same form again, there
+    assert response["Location"] == article.get_absolute_url()
 
 
 def test_an_altered_form_timestamp_asks_to_post_again(article, post, form_token):
-    response = post(article, started=form_token()[:-2] + "xx")
+    response = post(article, started=form_token(article)[:-2] + "xx")
     assert response.status_code == 400
-    assert "This form had expired" in response.content.decode()
+    assert "This form was open for more than 2 hours (or came from another page)" in (
+        response.content.decode()
+    )
     assert not Comment.objects.exists()
 
 

@@ -108,7 +108,10 @@ def test_the_moderation_history_is_shown_read_only_on_the_comment(
     assert "Insults." in text
     assert "On appeal." in text
     assert "Abusive or disrespectful" in text
-    assert 'name="body"' not in text
+    # The words are the one thing a moderator may change, saying why; the history is not.
+    assert 'name="body"' in text
+    assert 'name="edit_reason"' in text
+    assert 'name="events-0-note"' not in text
 
 
 def test_deciding_the_same_status_twice_writes_no_second_history_row(article, make_comment):
@@ -170,7 +173,16 @@ def test_the_moderators_group_has_only_comment_permissions():
     codenames = set(
         Group.objects.get(name="Moderators").permissions.values_list("codename", flat=True)
     )
-    assert codenames == {"view_comment", "moderate_comment", "view_moderationevent"}
+    assert codenames == {
+        "view_comment",
+        "change_comment",
+        "moderate_comment",
+        "view_moderationevent",
+        "view_reportedcomment",
+        "change_reportedcomment",
+        "view_commentrevision",
+        "view_commentreport",
+    }
 
 
 def test_a_rejected_comment_is_never_shown_publicly(client, article, make_comment, moderator):

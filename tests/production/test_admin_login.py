@@ -1,5 +1,6 @@
 """Admin sign-in is protected against brute force: after DJANGO_LOGIN_FAILURE_LIMIT failures
-from one address, that address gets the 429 page, even with the right password."""
+from one address, or for one account from any number of addresses, the 429 page answers, even
+with the right password."""
 
 import pytest
 from django.conf import settings
@@ -10,10 +11,10 @@ pytestmark = pytest.mark.django_db
 RIGHT = "a long and unguessable passphrase"
 
 
-def sign_in(client, password, address="203.0.113.9"):
+def sign_in(client, password, address="203.0.113.9", username="chief"):
     return client.post(
         reverse("admin:login"),
-        {"username": "chief", "password": password},
+        {"username": username, "password": password},
         REMOTE_ADDR=address,
     )
 
@@ -34,10 +35,19 @@ def test_repeated_failures_lock_the_address_out_even_with_the_right_password(cli
     assert "_auth_user_id" not in client.session
 
 
-def test_a_lockout_does_not_affect_other_addresses(client, superuser):
-    for _ in range(settings.AXES_FAILURE_LIMIT):
-        sign_in(client, "wrong guess")
+def test_a_locked_address_does_not_lock_other_accounts_elsewhere(client, superuser):
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "wrong guess", username=f"nobody{number}")
+    assert sign_in(client, RIGHT, username="nobody").status_code == 429
     assert sign_in(client, RIGHT, address="198.51.100.4").status_code == 302
+
+
+def test_failures_for_one_account_from_many_addresses_lock_the_account(client, superuser):
+    for number in range(20):
+        sign_in(client, "wrong guess", address=f"10.{number}.0.1")
+    response = sign_in(client, RIGHT, address="192.0.2.200")
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
 
 
 def test_a_successful_sign_in_resets_the_count(client, superuser):

@@ -4,6 +4,18 @@
 (function () {
   "use strict";
 
+  // After a post, show the reader what happened. A refused form answers at
+  // #comment-form-errors, which the browser focuses itself; a thank-you notice is focused
+  // once the browser has scrolled to the comment it is about.
+  var notice = document.querySelector("[data-comment-notice]");
+  if (notice) {
+    window.addEventListener("load", function () {
+      window.setTimeout(function () {
+        notice.focus({ preventScroll: true });
+      }, 0);
+    });
+  }
+
   var form = document.getElementById("comment-form");
   var storage = null;
   try {
@@ -20,6 +32,15 @@
     return;
   }
   var counter = form.querySelector("[data-comment-counter]");
+  // The counter (written by this script) describes the box, after its help and errors.
+  var statusLine = document.getElementById("comment-body-status");
+  if (statusLine) {
+    var described = (textarea.getAttribute("aria-describedby") || "").split(" ");
+    if (described.indexOf(statusLine.id) === -1) {
+      described.push(statusLine.id);
+      textarea.setAttribute("aria-describedby", described.join(" ").trim());
+    }
+  }
   var limit = parseInt(textarea.getAttribute("maxlength"), 10);
   // One draft per article: the form posts to the article's own comment address.
   var key = "comment-draft:" + form.getAttribute("action").split("#")[0];

@@ -60,6 +60,12 @@
           }
         }
         setText(form, "[data-rating-status]", data.ok ? data.message : data.error);
+        // Keyboard users stay where they were: on the result of their rating.
+        var status = form.querySelector("[data-rating-status]");
+        if (status) {
+          status.setAttribute("tabindex", "-1");
+          status.focus();
+        }
       })
       .catch(function () {
         setText(form, "[data-rating-status]", "Your rating could not be sent. Check your connection and try again.");
