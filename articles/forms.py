@@ -1,15 +1,14 @@
 """Forms of the editorial admin: the workflow steps and the article import."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from authors.models import Author
 
-from .importer import ArticleFileError, parse_article
+from .importer import ArticleFileError, parse_article, too_big
 from .models import Article, Category
 from .slugs import make_slug
-
-MAX_IMPORT_BYTES = 200_000
 
 
 class WorkflowForm(forms.Form):
@@ -60,7 +59,7 @@ class ArticleImportForm(forms.Form):
     text = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 16}),
-        max_length=MAX_IMPORT_BYTES,
+        max_length=settings.ARTICLE_IMPORT_MAX_BYTES,
         label="Paste the article",
         help_text="The plain-text layout: title, category, intro, sections, byline.",
     )
@@ -78,10 +77,8 @@ class ArticleImportForm(forms.Form):
         if bool(upload) == bool(text and text.strip()):
             raise ValidationError("Paste the article or upload a file (one of the two).")
         if upload:
-            if upload.size > MAX_IMPORT_BYTES:
-                raise ValidationError(
-                    f"The file is too large: at most {MAX_IMPORT_BYTES // 1000} kB."
-                )
+            if refusal := too_big(upload.size):
+                raise ValidationError(refusal[0].upper() + refusal[1:])
             raw = upload.read()
         else:
             raw = text.encode()

@@ -14,6 +14,7 @@ live article) and never publishes: that takes a medical sign-off (``articles.wor
 import re
 from dataclasses import asdict, dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 
 from authors.models import Affiliation, Author, AuthorAffiliation
@@ -135,6 +136,30 @@ def decode(data):
             f"the file is not UTF-8 text (undecodable byte at offset {error.start})"
         ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+
+
+def max_file_bytes():
+    """The largest article file accepted (``ARTICLE_IMPORT_MAX_BYTES``): a long article is
+    tens of kilobytes; anything far bigger is not an article."""
+    return settings.ARTICLE_IMPORT_MAX_BYTES
+
+
+def too_big(size):
+    """The refusal for a file of ``size`` bytes, or "" when it may be read."""
+    limit = max_file_bytes()
+    if size <= limit:
+        return ""
+    return (
+        f"the file is {size / 1000:,.0f} kB; article files may be at most {limit / 1000:,.0f} kB."
+    )
+
+
+def read_article_file(path):
+    """The bytes of the article file at ``path``, refused before reading when too big."""
+    refusal = too_big(path.stat().st_size)
+    if refusal:
+        raise ArticleFileError(refusal)
+    return path.read_bytes()
 
 
 def parse_article(data):

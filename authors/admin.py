@@ -104,9 +104,9 @@ class AuthorAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        prepared = getattr(form, "prepared_photo", None)
-        if prepared is not None:
-            set_photo(obj, prepared)
+        stored = getattr(form, "stored_photo", None)
+        if stored is not None:
+            set_photo(obj, stored)
         elif not obj.photo:
             obj.photo_thumbnail = ""
         super().save_model(request, obj, form, change)

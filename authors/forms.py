@@ -1,9 +1,10 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
 from symptomdb.inputs import OneValueEach
 
 from .models import STARS, Author
-from .photos import prepare_photo
+from .photos import prepare_photo, store_photo
 
 
 class RatingForm(OneValueEach, forms.Form):
@@ -25,9 +26,21 @@ class AuthorAdminForm(forms.ModelForm):
         model = Author
         fields = ["name", "slug", "credentials", "bio", "photo", "user"]
 
+    stored_photo = None
+
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
         self.prepared_photo = None
         if photo and "photo" in self.changed_data and hasattr(photo, "content_type"):
             self.prepared_photo = prepare_photo(photo)
         return photo
+
+    def clean(self):
+        cleaned = super().clean()
+        # Written only once everything else is valid, so a refused form leaves no file.
+        if getattr(self, "prepared_photo", None) is not None and not self.errors:
+            try:
+                self.stored_photo = store_photo(self.prepared_photo)
+            except ValidationError as error:
+                self.add_error("photo", error)
+        return cleaned

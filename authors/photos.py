@@ -4,10 +4,20 @@
 text file with an image's name, a truncated file, or a "decompression bomb" (a small file that
 claims an enormous picture, refused from its header before any pixel is decoded). What passes is
 re-encoded from the pixels alone, so EXIF (camera, GPS position, dates) is gone.
+
+Memory stays bounded whatever the upload: a JPEG is decoded in draft mode, straight at about the
+size it is shown (a 36-megapixel photo decodes as a few megapixels); other formats, which Pillow
+must decode whole, are refused above ``AUTHOR_PHOTO_MAX_PIXELS``, counting every frame of an
+animation (only the first is used).
+
+``store_photo`` writes the photo and thumbnail before the author is saved. A disk that is full
+or read-only gives a form error, leaves no partial file, and the old photo stays.
 """
 
 import io
+import logging
 import warnings
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -16,7 +26,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .models import Author
+
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -53,10 +66,20 @@ def _open(upload):
             code="format",
         )
     width, height = image.size
-    if width * height > settings.AUTHOR_PHOTO_MAX_PIXELS:
+    if image.format == "JPEG":
+        limit = settings.AUTHOR_PHOTO_MAX_JPEG_PIXELS
+        # Decode at a fraction of the size (1/2 to 1/8), just above what is kept.
+        side = settings.AUTHOR_PHOTO_MAX_SIDE
+        image.draft("RGB", (side, side))
+        frames = 1
+    else:
+        limit = settings.AUTHOR_PHOTO_MAX_PIXELS
+        frames = _frames(image)
+    if width * height * frames > limit:
+        many = f" in {frames} frames" if frames > 1 else ""
         raise ValidationError(
-            f"This image is {width} x {height} pixels; at most "
-            f"{settings.AUTHOR_PHOTO_MAX_PIXELS:,} pixels are accepted.",
+            f"This image is {width} x {height} pixels{many}; at most {limit:,} pixels are "
+            "accepted.",
             code="too_large",
         )
     try:
@@ -66,6 +89,21 @@ def _open(upload):
             "This image is damaged or incomplete (was the upload cut short?).", code="truncated"
         ) from exc
     return image
+
+
+def _frames(image):
+    """The frames of an animation, counted without decoding them, up to the cap plus one."""
+    try:
+        count = getattr(image, "n_frames", 1)
+    except (OSError, ValueError, EOFError):
+        return settings.AUTHOR_PHOTO_MAX_FRAMES + 1
+    if count > settings.AUTHOR_PHOTO_MAX_FRAMES:
+        raise ValidationError(
+            f"This animation has {count} frames; at most "
+            f"{settings.AUTHOR_PHOTO_MAX_FRAMES} are accepted (only the first is shown).",
+            code="too_large",
+        )
+    return count
 
 
 def _jpeg(image):
@@ -95,10 +133,55 @@ def prepare_photo(upload):
     )
 
 
-def set_photo(author, prepared):
-    """Store a prepared photo and thumbnail on ``author`` (saved with the author)."""
-    author.photo.save(prepared.photo.name, prepared.photo, save=False)
-    author.photo_thumbnail.save(prepared.thumbnail.name, prepared.thumbnail, save=False)
+@dataclass(frozen=True)
+class StoredPhoto:
+    photo: str
+    thumbnail: str
+
+
+def _save(field, content):
+    """Write ``content`` under a free name for ``field``; on failure remove what was written."""
+    storage = field.storage
+    name = storage.get_available_name(field.generate_filename(None, content.name))
+    try:
+        return storage.save(name, content)
+    except OSError:
+        with suppress(OSError):  # the partial file, if the storage let it be written
+            storage.delete(name)
+        raise
+
+
+def store_photo(prepared):
+    """Write the prepared files to the media storage, before anything is saved to the database.
+
+    Raises ``ValidationError`` (and leaves no file behind) when the storage cannot take them.
+    """
+    fields = {field.name: field for field in Author._meta.get_fields() if hasattr(field, "storage")}
+    written = []
+    try:
+        for field_name, content in [
+            ("photo", prepared.photo),
+            ("photo_thumbnail", prepared.thumbnail),
+        ]:
+            written.append((fields[field_name], _save(fields[field_name], content)))
+    except OSError as error:
+        for field, name in written:
+            field.storage.delete(name)
+        logger.error("Author photo not stored: %s", error)
+        raise ValidationError(
+            "The photo could not be stored: the server's storage is full or not writable. "
+            "Nothing was changed (the previous photo stays). Please try again later, or tell "
+            "the site's operator.",
+            code="storage",
+        ) from error
+    return StoredPhoto(photo=written[0][1], thumbnail=written[1][1])
+
+
+def set_photo(author, stored):
+    """Point ``author`` at stored photo files (saved with the author); the raw upload is
+    never written."""
+    author.photo = stored.photo
+    author.photo_thumbnail = stored.thumbnail
 
 
 def clear_photo(author):

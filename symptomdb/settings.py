@@ -159,6 +159,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 SITE_NAME = "Symptom Database"
+# Article files (import command and admin import) larger than this are refused unread.
+ARTICLE_IMPORT_MAX_BYTES = 200_000
 ARTICLES_PER_PAGE = 10
 
 # Client addresses (symptomdb/addresses.py): only keyed hashes are stored. Proxies (addresses or
@@ -194,7 +196,12 @@ RATING_READER_COOKIE_DAYS = 730
 # Author photos: larger sides are scaled down; more pixels than this are refused unopened.
 AUTHOR_PHOTO_MAX_SIDE = 1200
 AUTHOR_PHOTO_THUMBNAIL_SIDE = 160
-AUTHOR_PHOTO_MAX_PIXELS = 40_000_000
+# Pixels Pillow may decode whole (PNG, WebP, GIF; every frame counted, at most
+# AUTHOR_PHOTO_MAX_FRAMES), and pixels a JPEG may claim (it is decoded in draft mode, small):
+# a worker stays well under 150 MB.
+AUTHOR_PHOTO_MAX_PIXELS = 16_000_000
+AUTHOR_PHOTO_MAX_JPEG_PIXELS = 64_000_000
+AUTHOR_PHOTO_MAX_FRAMES = 100
 AUTHOR_PHOTO_MAX_BYTES = 10_000_000
 
 # Editorial workflow (articles/workflow.py): how often a published article is medically reviewed.

@@ -5,7 +5,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from articles.forms import MAX_IMPORT_BYTES
 from articles.models import Article, Category
 
 from .helpers import SEED_HEADINGS, SEED_TITLE
@@ -67,10 +66,11 @@ def test_bad_file_shows_the_importers_error_and_stores_nothing(
     assert not Article.objects.exists()
 
 
-def test_oversized_upload_is_refused(author_client, category):
-    response = author_client.post(IMPORT, {"file": upload(b"x" * (MAX_IMPORT_BYTES + 1))})
+def test_oversized_upload_is_refused(author_client, category, settings):
+    size = settings.ARTICLE_IMPORT_MAX_BYTES + 1
+    response = author_client.post(IMPORT, {"file": upload(b"x" * size)})
     assert response.status_code == 400
-    assert "The file is too large" in response.content.decode()
+    assert "article files may be at most 200 kB" in response.content.decode()
 
 
 def test_import_never_overwrites_an_existing_article(

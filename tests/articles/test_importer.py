@@ -1,11 +1,14 @@
 """The plain-text importer: the seed's structure, re-imports, robustness and bad files."""
 
+import io
 import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from hypothesis import given
+from hypothesis import strategies as st
 
-from articles.importer import parse_article
+from articles.importer import ArticleFileError, parse_article
 from articles.models import Article, Category, Section
 from authors.models import Affiliation, Author
 from tests import factories
@@ -317,3 +320,42 @@ def test_titles_and_names_without_latin_letters_get_stable_working_urls(
     assert page.status_code == 200
     assert "什么是偏头痛?" in page.content.decode()
     assert client.get(article.author.get_absolute_url()).status_code == 200
+
+
+def test_the_command_refuses_an_oversized_file_unread_and_imports_the_rest(
+    tmp_path, seed_bytes, settings
+):
+    big = write(tmp_path, "huge.txt", seed_bytes + b"x" * (settings.ARTICLE_IMPORT_MAX_BYTES))
+    seed = write(tmp_path, "seed.txt", seed_bytes)
+    errors = io.StringIO()
+    with pytest.raises(CommandError, match="1 of 2 file"):
+        call_command("import_articles", str(big), str(seed), stderr=errors, stdout=io.StringIO())
+    assert "huge.txt: the file is" in errors.getvalue()
+    assert "article files may be at most 200 kB." in errors.getvalue()
+    assert Article.objects.count() == 1
+
+
+def parse_or_refusal(data):
+    """(the parsed article, "") or (None, the refusal's message)."""
+    try:
+        return parse_article(data), ""
+    except ArticleFileError as error:
+        return None, str(error)
+
+
+@given(data=st.binary(max_size=2_000))
+def test_any_bytes_parse_or_are_refused_with_a_message(data):
+    """The parser either understands a file or says why not; it never fails otherwise."""
+    parsed, refusal = parse_or_refusal(data)
+    assert parsed.title if parsed else refusal
+
+
+@given(
+    title=st.text(min_size=1, max_size=200),
+    lines=st.lists(st.text(max_size=120), max_size=30),
+)
+def test_any_text_in_the_seed_layout_parses_or_is_refused(seed_bytes, title, lines):
+    body = seed_bytes.decode().split("\n", 1)[1]
+    data = "\n".join([title, *lines, body]).encode()
+    parsed, refusal = parse_or_refusal(data)
+    assert parsed.title if parsed else refusal

@@ -1,6 +1,9 @@
 """Author photos in the admin: real images only, EXIF removed, scaled down, with a thumbnail."""
 
 import io
+import resource
+import signal
+from contextlib import contextmanager
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -174,3 +177,106 @@ def test_an_oversized_file_is_a_form_error(editor_client, settings):
     assert response.status_code == 200
     assert "photos may be at most" in str(response.context["adminform"].form.errors["photo"])
     assert not Author.objects.filter(slug="photo-author").exists()
+
+
+def gif_with_frames(frames, size=(200, 200)):
+    first, *others = (Image.new("RGB", size, (20 * n % 256, 7 * n, 90)) for n in range(frames))
+    buffer = io.BytesIO()
+    first.save(buffer, format="GIF", save_all=True, append_images=others)
+    return buffer.getvalue()
+
+
+def test_the_frames_of_an_animation_count(editor_client, settings):
+    settings.AUTHOR_PHOTO_MAX_FRAMES = 10
+    response = add_author(editor_client, gif_with_frames(12), "spinner.gif")
+    assert "This animation has 12 frames; at most 10 are accepted" in response.content.decode()
+    settings.AUTHOR_PHOTO_MAX_PIXELS = 100_000  # 200 x 200 is 40,000 a frame
+    response = add_author(editor_client, gif_with_frames(10), "spinner.gif")
+    assert "in 10 frames" in response.content.decode()
+    assert not Author.objects.exists()
+    assert add_author(editor_client, gif_with_frames(2), "two.gif").status_code == 302
+
+
+MEASURE = """
+import io, resource, sys
+import django
+django.setup()
+from PIL import Image
+from django.core.files.uploadedfile import SimpleUploadedFile
+from authors.photos import prepare_photo
+content = open(sys.argv[1], "rb").read()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+prepare_photo(SimpleUploadedFile("big.jpg", content))
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print((after - before) // 1024)
+"""
+
+
+def test_a_36_megapixel_photo_is_decoded_small(tmp_path):
+    """Draft mode decodes the JPEG at a fraction of its size: the process grows by a few MB,
+    not the 80 MB and more of the whole picture."""
+    from tests.production.conftest import run_python
+
+    path = tmp_path / "big.jpg"
+    Image.new("RGB", (7360, 4912), (90, 140, 200)).save(path, format="JPEG", quality=80)
+    result = run_python(f"import sys; sys.argv = ['x', {str(path)!r}]\n" + MEASURE)
+    assert result.returncode == 0, result.stderr
+    growth_mb = int(result.stdout.strip().splitlines()[-1])
+    assert growth_mb < 30, f"{growth_mb} MB"
+
+
+@contextmanager
+def disk_taking_at_most(size):
+    """Writes beyond ``size`` bytes fail as on a full disk (EFBIG instead of a killed process)."""
+    limits = resource.getrlimit(resource.RLIMIT_FSIZE)
+    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, limits[1]))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, limits)
+        signal.signal(signal.SIGXFSZ, previous)
+
+
+def change_photo(client, author, content):
+    return client.post(
+        f"/admin/authors/author/{author.pk}/change/",
+        {
+            "name": author.name,
+            "slug": author.slug,
+            "credentials": author.credentials,
+            "bio": "",
+            "photo": SimpleUploadedFile("new.jpg", content),
+            "affiliation_links-TOTAL_FORMS": "0",
+            "affiliation_links-INITIAL_FORMS": "0",
+            "affiliation_links-MIN_NUM_FORMS": "0",
+            "affiliation_links-MAX_NUM_FORMS": "1000",
+        },
+    )
+
+
+def test_a_full_disk_is_a_form_error_with_no_partial_file_and_the_old_photo_kept(
+    editor_client, tmp_path
+):
+    add_author(editor_client, jpeg_with_exif((300, 300)))
+    author = Author.objects.get(slug="photo-author")
+    old = (author.photo.name, author.photo_thumbnail.name)
+    files_before = sorted(tmp_path.rglob("*.jpg"))
+    with disk_taking_at_most(2_000):
+        response = change_photo(editor_client, author, jpeg_with_exif((1600, 1200)))
+    assert response.status_code == 200
+    assert "storage is full or not writable" in response.content.decode()
+    author.refresh_from_db()
+    assert (author.photo.name, author.photo_thumbnail.name) == old
+    assert sorted(tmp_path.rglob("*.jpg")) == files_before
+
+
+def test_a_media_folder_that_cannot_be_written_is_a_form_error(editor_client, settings, tmp_path):
+    blocked = tmp_path / "blocked"
+    blocked.mkdir()
+    (blocked / "authors").write_text("a file where the photos' folder should be")
+    settings.MEDIA_ROOT = blocked
+    response = add_author(editor_client, jpeg_with_exif((300, 300)))
+    assert response.status_code == 200
+    assert "storage is full or not writable" in response.content.decode()
+    assert not Author.objects.exists()

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from articles import workflow
-from articles.importer import ArticleFileError, import_article, parse_article
+from articles.importer import ArticleFileError, import_article, parse_article, read_article_file
 from authors.models import Author
 from symptomdb.progress import ProgressBar
 
@@ -55,7 +55,7 @@ class Command(BaseCommand):
             if quiet:
                 bar.update(done)
             try:
-                parsed = parse_article(Path(name).read_bytes())
+                parsed = parse_article(read_article_file(Path(name)))
                 if dry_run:
                     parsed_articles.append(parsed.as_dict())
                     continue
