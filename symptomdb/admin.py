@@ -8,7 +8,7 @@ from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
 from .background import retry_email, retry_task
-from .models import OutgoingEmail
+from .models import CspReport, OutgoingEmail
 from .roles import is_editor
 
 
@@ -32,6 +32,18 @@ class EditorsOnlyMixin:
 
     def has_retry_permission(self, request):
         return is_editor(request.user)
+
+
+@admin.register(CspReport)
+class CspReportAdmin(EditorsOnlyMixin, admin.ModelAdmin):
+    """What browsers reported the Content-Security-Policy blocked: a script or style added to a
+    page without a nonce, an extension, or an attack."""
+
+    list_display = ["received_at", "violated_directive", "blocked_uri", "document_uri"]
+    list_filter = ["violated_directive", "received_at"]
+    search_fields = ["document_uri", "blocked_uri", "source_file"]
+    date_hierarchy = "received_at"
+    readonly_fields = [field.name for field in CspReport._meta.fields]
 
 
 @admin.register(OutgoingEmail)

@@ -78,3 +78,34 @@ class TaskKey(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class CspReportQuerySet(models.QuerySet):
+    def since(self, moment):
+        return self.filter(received_at__gte=moment)
+
+
+class CspReport(models.Model):
+    """A browser's report that the Content-Security-Policy blocked something on a page: a
+    script or style someone added, or an extension, or an attack (``symptomdb.csp``)."""
+
+    document_uri = models.CharField(max_length=500, blank=True)
+    violated_directive = models.CharField(max_length=200, blank=True)
+    blocked_uri = models.CharField(max_length=500, blank=True)
+    source_file = models.CharField(max_length=500, blank=True)
+    line_number = models.PositiveIntegerField(null=True, blank=True)
+    sample = models.CharField(max_length=200, blank=True)
+    address_hash = models.CharField(max_length=64, blank=True)
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = CspReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = "content-security-policy report"
+        indexes = [
+            models.Index(fields=["address_hash", "received_at"], name="csp_report_address_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.violated_directive or 'violation'} on {self.document_uri or '?'}"

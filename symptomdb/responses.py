@@ -5,15 +5,32 @@ no session, no user, no database query, so it still renders when the database is
 shows nothing but a short message (no paths, settings, ids or tracebacks).
 """
 
+import logging
+from http import HTTPStatus
+
 from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.html import format_html
+
+logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 30
 
+# Used only when the site's page itself cannot be rendered (for example a release whose static
+# files were not collected): the status and message must still reach the reader.
+PLAIN_PAGE = (
+    '<!doctype html><html lang="en"><meta charset="utf-8"><title>{title}</title>'
+    "<h1>{title}</h1><p>{message}</p></html>"
+)
+
 
 def error_page(template_name, status, message="", headers=None):
-    body = render_to_string(template_name, {"message": message})
+    try:
+        body = render_to_string(template_name, {"message": message})
+    except Exception:
+        logger.exception("Could not render %s", template_name)
+        body = format_html(PLAIN_PAGE, title=HTTPStatus(status).phrase, message=message)
     return HttpResponse(body, status=status, headers=headers)
 
 

@@ -30,6 +30,12 @@ def env_list(name, default=""):
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
+# Served over HTTPS (behind a TLS proxy): redirects, HSTS, secure cookies. Off for plain-HTTP
+# local runs.
+HTTPS = env_bool("DJANGO_HTTPS")
+# Over HTTPS every cookie of ours is a "__Host-" cookie: the browser only accepts it from this
+# exact host, over HTTPS, for the whole site, so a sibling subdomain cannot plant or shadow it.
+COOKIE_PREFIX = "__Host-" if HTTPS else ""
 
 
 def _secret_key():
@@ -76,6 +82,7 @@ MIDDLEWARE = [
     "symptomdb.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "symptomdb.csp.ReportingEndpointsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before anything reads a parameter: NUL and control characters, repeated keys answer 400.
@@ -89,6 +96,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "symptomdb.health.DatabaseUnavailableMiddleware",
+    # After the database check: reading the user loads the session.
+    "symptomdb.sessions.StaffIdleTimeoutMiddleware",
     # Last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
 ]
@@ -191,7 +200,7 @@ RATING_MAX_PER_NETWORK_PER_DAY = int(os.environ.get("DJANGO_RATING_MAX_PER_NETWO
 RATING_PRIOR_MEAN = float(os.environ.get("DJANGO_RATING_PRIOR_MEAN", "3.0"))
 RATING_PRIOR_WEIGHT = float(os.environ.get("DJANGO_RATING_PRIOR_WEIGHT", "5"))
 # The anonymous reader's token lives in a signed cookie for this many days.
-RATING_READER_COOKIE = "sdb_reader"
+RATING_READER_COOKIE = f"{COOKIE_PREFIX}sdb_reader"
 RATING_READER_COOKIE_DAYS = 730
 # Author photos: larger sides are scaled down; more pixels than this are refused unopened.
 AUTHOR_PHOTO_MAX_SIDE = 1200
@@ -261,14 +270,13 @@ COMMENTS_HIDE_AFTER_UNSAFE_REPORTS = int(
 )
 COMMENTS_REPORTS_PER_ADDRESS_PER_HOUR = 20
 # The signed cookie that remembers a commenter's name and email (if asked) and confirmed email.
-COMMENTER_COOKIE = "sdb_commenter"
+COMMENTER_COOKIE = f"{COOKIE_PREFIX}sdb_commenter"
 COMMENTER_COOKIE_DAYS = 365
 COMMENTS_MODERATION_RETENTION_DAYS = 180  # rejected/spam comments and address hashes
 
 # Production: HTTPS, security headers, Content-Security-Policy, admin login protection, media
 # storage, resilient cache, health check, structured logs. Everything that would break a plain
 # HTTP local run (redirects, HSTS, secure cookies) is off unless DJANGO_HTTPS=1.
-HTTPS = env_bool("DJANGO_HTTPS")
 SECURE_SSL_REDIRECT = HTTPS
 # A load balancer probes the health check over plain HTTP, with its own Host header.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -277,6 +285,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env_bool("DJANGO_HSTS_INCLUDE_SUBDOMA
 SECURE_HSTS_PRELOAD = HTTPS and env_bool("DJANGO_HSTS_PRELOAD", True)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_NAME = f"{COOKIE_PREFIX}sessionid"
+CSRF_COOKIE_NAME = f"{COOKIE_PREFIX}csrftoken"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -293,20 +303,33 @@ if proxy_ssl_header := os.environ.get("DJANGO_PROXY_SSL_HEADER", "").strip():
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
+# Staff are signed out after this long without a request (symptomdb/sessions.py).
+ADMIN_IDLE_MINUTES = int(os.environ.get("DJANGO_ADMIN_IDLE_MINUTES", "30"))
 
 INSTALLED_APPS += ["axes"]
 TEMPLATES[0]["OPTIONS"]["context_processors"] += ["django.template.context_processors.csp"]
 
-# Every page: nothing from other hosts, no inline script or style. Bootstrap's CSS draws a few
-# icons as data: images. Media on an object store adds that host for images.
+# Every page: nothing from other hosts, no inline script or style. Media on an object store
+# adds that host for images.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    # A page that needs an inline script or style marks it with the request's nonce
+    # ({{ csp_nonce }}); without one, the header carries none and nothing inline runs.
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
+    # Browsers report what the policy blocked (symptomdb/csp.py).
+    "report-uri": "/csp-report/",
+    "report-to": "csp-endpoint",
 }
+CSP_REPORT_MAX_BYTES = 8 * 1024
+CSP_REPORTS_PER_ADDRESS_PER_MINUTE = 10
+CSP_REPORTS_PER_HOUR = 1000
+CSP_REPORT_RETENTION_DAYS = 30
 
 # Admin login brute-force protection (django-axes): failed attempts are stored in the database,
 # so the limit holds across every app server. Calls without a request (management commands,
@@ -423,6 +446,7 @@ BACKGROUND_JOBS = {
     "articles.related.refresh_all_related_articles": "daily",
     "comments.tasks.prune_moderation_data": "daily",
     "authors.ratings.release_aged_ratings": "hourly",
+    "symptomdb.csp.prune_reports": "daily",
 }
 # A task "running" this long lost its worker (killed, machine gone) and is run again.
 TASKS_STALLED_AFTER_SECONDS = int(os.environ.get("DJANGO_TASKS_STALLED_AFTER_SECONDS", "900"))

@@ -3,6 +3,8 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from .csp import csp_report
+
 admin.site.site_header = "Symptom Database administration"
 admin.site.site_title = "Symptom Database"
 
@@ -13,6 +15,7 @@ handler500 = "symptomdb.responses.server_error"
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
+    path("csp-report/", csp_report, name="csp_report"),
     path("authors/", include("authors.urls")),
     path("", include("comments.urls")),
     path("", include("articles.urls")),

@@ -1,6 +1,11 @@
+from datetime import timedelta
+
 from django import template
+from django.utils import timezone
 
 from articles.models import Article, PublishedVersion
+from authors.models import Rating
+from symptomdb.models import CspReport, OutgoingEmail
 from symptomdb.roles import is_editor, may_review
 
 register = template.Library()
@@ -13,7 +18,9 @@ def editorial_dashboard(context):
     """The editorial panels of the admin's front page, each for those it concerns.
 
     Reviewers: the articles awaiting review. Editors: the live articles due for a new review.
-    Authors: their articles sent back with a note. A fixed number of queries.
+    Authors: their articles sent back with a note. Editors also see what waits for them in
+    running the site: held ratings, the week's browser security reports, failed emails. A fixed
+    number of queries.
     """
     user = context["request"].user
     panels = {}
@@ -23,6 +30,12 @@ def editorial_dashboard(context):
     if is_editor(user):
         due = PublishedVersion.objects.live().due_for_review().order_by("reviewed_on", "pk")
         panels["due"] = {"count": due.count(), "versions": due[:PANEL_ROWS]}
+        week_ago = timezone.now() - timedelta(days=7)
+        panels["checks"] = {
+            "held_ratings": Rating.objects.held().count(),
+            "csp_reports": CspReport.objects.since(week_ago).count(),
+            "failed_emails": OutgoingEmail.objects.failed().count(),
+        }
     if hasattr(user, "author_profile"):
         sent_back = Article.objects.filter(author__user=user).sent_back().order_by("-sent_back_at")
         panels["sent_back"] = list(sent_back[:PANEL_ROWS])

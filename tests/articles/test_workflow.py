@@ -244,8 +244,10 @@ def test_publishing_tells_the_author(editor_user, reviewed_article, run_tasks):
 
 
 def test_scheduled_article_appears_at_its_time_without_a_job(
-    editor_client, client, reviewed_article
+    editor_client, client, reviewed_article, settings
 ):
+    # The editor stays signed in across the two hours travelled.
+    settings.ADMIN_IDLE_MINUTES = 24 * 60
     at = timezone.now() + timedelta(hours=2)
     response = editor_client.post(
         workflow_url(reviewed_article),

@@ -79,7 +79,7 @@ def test_media_bucket_stores_uploads_in_s3_and_allows_only_its_host_for_images()
     assert storage["OPTIONS"]["bucket_name"] == "symptomdb-media"
     assert backend == "S3Storage"
     assert url == "https://objects.example.net/symptomdb-media/media/photos/author.jpg"
-    assert image_sources == ["'self'", "data:", "https://objects.example.net"]
+    assert image_sources == ["'self'", "https://objects.example.net"]
 
 
 def test_media_defaults_to_the_local_folder():
