@@ -19,22 +19,40 @@ run: demo
 	$(LOCAL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The production stack on one machine: DEBUG off, static files compressed and fingerprinted,
-# migrations applied, gunicorn on $(HOST):$(PORT) (workers: GUNICORN_WORKERS, default 2 x cores + 1)
-# and a background worker beside it (`manage.py worker`; more with TASK_WORKERS).
+# migrations applied, gunicorn (workers: GUNICORN_WORKERS, default 2 x cores + 1) and a
+# background worker beside it (`manage.py worker`; more with TASK_WORKERS).
+# With nginx installed (NGINX=0 to go without), nginx answers on $(HOST):$(PORT) with
+# deploy/nginx.conf and gunicorn listens on 127.0.0.1:$(APP_PORT) behind it, trusting only
+# nginx to name the client; without nginx, gunicorn answers on $(HOST):$(PORT) itself.
 # Database and cache come from DATABASE_URL and REDIS_URL; the secret key from DJANGO_SECRET_KEY,
 # else the local one `make install` generated.
 TASK_WORKERS ?= 1
+NGINX ?= 1
+APP_PORT ?= $(shell echo $$(($(PORT) + 1)))
+NGINX_RUNTIME := $(VENV)/nginx-$(PORT)
 serve: install
 	@set -e; \
 	export DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat $(VENV)/secret_key)}"; \
-	export GUNICORN_BIND="$${GUNICORN_BIND:-$(HOST):$(PORT)}"; \
 	$(PY) manage.py collectstatic --no-input --verbosity 0; \
 	$(PY) manage.py migrate --no-input; \
-	workers=""; \
-	for n in $$(seq $(TASK_WORKERS)); do $(PY) manage.py worker --no-reload & workers="$$workers $$!"; done; \
-	trap 'kill $$workers 2>/dev/null; wait $$workers 2>/dev/null' EXIT; \
-	echo "Serving Symptom Database (production settings) on http://$$GUNICORN_BIND/ with $(TASK_WORKERS) background worker(s)"; \
-	$(VENV)/bin/gunicorn --config symptomdb/gunicorn.conf.py
+	pids=""; \
+	trap 'kill $$pids 2>/dev/null; wait $$pids 2>/dev/null' EXIT; \
+	trap 'exit 0' INT TERM; \
+	if [ "$(NGINX)" = 1 ] && command -v nginx >/dev/null 2>&1; then \
+	  runtime="$$(realpath -m $(NGINX_RUNTIME))"; mkdir -p "$$runtime"; \
+	  sed -e "s|@RUNTIME@|$$runtime|g" -e "s|@LISTEN@|$(HOST):$(PORT)|g" \
+	      -e "s|@UPSTREAM@|127.0.0.1:$(APP_PORT)|g" deploy/nginx.conf > "$$runtime/nginx.conf"; \
+	  nginx -p "$$runtime" -c "$$runtime/nginx.conf" -e stderr -g 'daemon off;' & pids="$$pids $$!"; \
+	  export GUNICORN_BIND=127.0.0.1:$(APP_PORT) DJANGO_TRUSTED_PROXIES=127.0.0.1; \
+	  echo "Serving Symptom Database (production settings) on http://$(HOST):$(PORT)/ through nginx (app on $$GUNICORN_BIND)"; \
+	else \
+	  export GUNICORN_BIND="$${GUNICORN_BIND:-$(HOST):$(PORT)}"; \
+	  echo "Serving Symptom Database (production settings) on http://$$GUNICORN_BIND/ (no nginx in front: slow clients can hold workers)"; \
+	fi; \
+	for n in $$(seq $(TASK_WORKERS)); do $(PY) manage.py worker --no-reload & pids="$$pids $$!"; done; \
+	echo "$(TASK_WORKERS) background worker(s) beside it"; \
+	$(VENV)/bin/gunicorn --config symptomdb/gunicorn.conf.py & pids="$$pids $$!"; \
+	wait $$!
 
 test: install
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
