@@ -11,6 +11,9 @@ from django.urls import reverse
 
 from articles import seeding
 from articles.models import PublishedVersion
+from comments import changes
+from comments.models import ReportReason
+from tests.factories import staff_user
 from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +47,30 @@ def test_the_article_page_stays_within_budget_with_300_comments_and_40_sections(
             make_comment(large, parent=parent, body=f"Reply {number}")
     few, many = queries(small.get_absolute_url()), queries(large.get_absolute_url())
     assert few == many <= ARTICLE_PAGE
+
+
+def test_reports_edits_withdrawals_and_staff_replies_add_no_query(make_article, make_comment):
+    plain, worked = make_article(), make_article()
+    make_comment(plain)
+    moderator = staff_user("budget-moderator", "Moderators")
+    for number in range(60):
+        comment = make_comment(worked, body=f"Thread {number}")
+        changes.edit_comment(comment, f"Thread {number}, corrected.")
+        for reporter in range(2):
+            changes.report_comment(
+                comment,
+                reason=ReportReason.ABUSE,
+                note="",
+                reporter=changes.Reporter(key=f"r{number}-{reporter}", address_hash=""),
+            )
+        if number % 3 == 0:
+            changes.reply_as_staff(comment, f"Staff answer {number}.", by=moderator)
+        if number % 5 == 0:
+            changes.withdraw_comment(comment)
+    page = Client().get(worked.get_absolute_url()).content.decode()
+    assert "Staff answer 3." in page
+    assert "Thread 1, corrected." in page
+    assert queries(plain.get_absolute_url()) == queries(worked.get_absolute_url()) <= ARTICLE_PAGE
 
 
 def test_list_pages_stay_within_budget_with_5_and_5000_articles(make_article):
