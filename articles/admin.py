@@ -221,7 +221,10 @@ class ArticleAdmin(MarkdownLimitMixin, admin.ModelAdmin):
             main.remove("author")
         fieldsets = [
             (None, {"fields": main}),
-            ("A-Z index and structured data", {"fields": ["condition"]}),
+            (
+                "A-Z index and structured data",
+                {"fields": ["condition", "alternative_names"]},
+            ),
         ]
         if obj is not None:
             fieldsets.insert(

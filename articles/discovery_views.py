@@ -14,6 +14,7 @@ from django.views.generic import ListView, TemplateView
 
 from symptomdb.inputs import PageField, ParameterForm, ParametersMixin
 
+from .conditions import split_names
 from .models import Category, PublishedVersion, VersionTerm
 from .search import MAX_QUERY_LENGTH, max_results, search_articles
 from .terms import TERM_INDEXES
@@ -58,17 +59,40 @@ class ArticleIndexView(ParametersMixin, ListView):
         return articles.order_by(Lower("az_name"), "pk")
 
     def get_context_data(self, **kwargs):
-        used = {
-            letter if letter in string.ascii_uppercase else OTHER_LETTER
-            for letter in self.in_scope.order_by().values_list("az_letter", flat=True).distinct()
-        }
+        rows = list(self.in_scope.az_letters_and_other_names())
+        used = {filed_under(letter) for letter, *_ in rows}
+        cross_references = cross_references_from(rows)
+        used.update(reference["letter"] for reference in cross_references)
+        if self.letter:
+            cross_references = [r for r in cross_references if r["letter"] == self.letter]
         return super().get_context_data(
+            cross_references=cross_references,
             letters=[(letter, letter in used) for letter in LETTERS],
             letter=self.letter,
             category=self.category,
             categories=Category.objects.with_published_counts(),
             **kwargs,
         )
+
+def filed_under(initial):
+    return initial if initial in string.ascii_uppercase else OTHER_LETTER
+
+
+def cross_references_from(rows):
+    """The conditions' other names, each pointing at its article ("Ringing in the ears: see
+    Tinnitus"), A-Z, with the letter each is filed under."""
+    references = [
+        {
+            "name": name,
+            "see": see,
+            "url": reverse("articles:detail", kwargs={"slug": slug}),
+            "letter": filed_under(name[0].upper()),
+        }
+        for _, names, see, slug in rows
+        if slug
+        for name in split_names(names)
+    ]
+    return sorted(references, key=lambda reference: reference["name"].lower())
 
 
 class SearchParameters(ParameterForm):

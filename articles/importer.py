@@ -19,6 +19,7 @@ from django.db import transaction
 
 from authors.models import Affiliation, Author, AuthorAffiliation
 
+from .conditions import alternative_names_from, condition_from
 from .models import Article, Category, Section
 from .rendering import escape_markdown
 from .revisions import record_revision
@@ -339,6 +340,12 @@ def import_article(parsed, *, author=None, by=None):
         "intro": blocks_to_markdown(parsed.intro),
         "conclusion": blocks_to_markdown(parsed.conclusion),
     }
+    # Names an editor set are theirs: only empty ones are derived (articles/conditions.py).
+    if not article.condition:
+        fields["condition"] = condition_from(parsed.title, [s.heading for s in parsed.sections])
+    if not article.alternative_names:
+        condition = fields.get("condition", article.condition)
+        fields["alternative_names"] = alternative_names_from(fields["intro"], condition)
     changed = [name for name, value in fields.items() if getattr(article, name) != value]
     if changed:
         for name in changed:

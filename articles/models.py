@@ -28,6 +28,7 @@ from django.utils.text import normalize_newlines
 from comments.models import Comment, CommentSettings
 from symptomdb.roles import is_editor
 
+from .conditions import split_names
 from .terms import TERM_INDEXES
 
 
@@ -179,6 +180,12 @@ class Article(models.Model):
         help_text='The condition the article is about, e.g. "Heterotopic calcifications". '
         "The A-Z index and structured data use it; when empty they use the title.",
     )
+    alternative_names = models.TextField(
+        blank=True,
+        help_text='Other names readers know the condition by, one per line, e.g. "Ectopic '
+        'calcifications" or "Ringing in the ears": cross-references in the A-Z index, '
+        "alternate names in structured data, and found by search.",
+    )
     status = models.CharField(
         max_length=20,
         choices=ArticleStatus,
@@ -241,6 +248,7 @@ class Article(models.Model):
             "category_id": self.category_id,
             "author_id": self.author_id,
             "condition": self.condition,
+            "alternative_names": self.alternative_names,
             "intro": self.intro,
             "conclusion": self.conclusion,
             "sections": [
@@ -706,6 +714,26 @@ class PublishedVersionQuerySet(models.QuerySet):
         name = Coalesce(NullIf("condition", models.Value("")), "title")
         return self.annotate(az_name=name, az_letter=Upper(Left(name, 1)))
 
+    def az_letters_and_other_names(self):
+        """In one query, for an A-Z built on ``with_az_name()``: the distinct initials, and
+        for each version with other names, (initial, other names, az_name, slug). Rows of
+        versions without other names collapse to one per initial."""
+        has_names = ~models.Q(alternative_names="")
+
+        def only_with_names(field):
+            return models.Case(models.When(has_names, then=field), default=models.Value(""))
+
+        return (
+            self.order_by()
+            .values_list(
+                "az_letter",
+                "alternative_names",
+                only_with_names(models.F("az_name")),
+                only_with_names(models.F("slug")),
+            )
+            .distinct()
+        )
+
     def due_for_review(self, today=None):
         """Versions whose next medical review date has come."""
         today = today or timezone.localdate()
@@ -769,6 +797,7 @@ class PublishedVersion(models.Model):
         "authors.Author", on_delete=models.PROTECT, related_name="published_versions"
     )
     condition = models.CharField(max_length=120, blank=True)
+    alternative_names = models.TextField(blank=True, help_text="One per line.")
     summary = models.TextField(help_text="The intro as plain text, cut short: cards and meta tags.")
     intro_html = models.TextField()
     conclusion_html = models.TextField(blank=True)
@@ -888,6 +917,10 @@ class PublishedVersion(models.Model):
     def index_name(self):
         """The name the A-Z index sorts and files the article under."""
         return self.condition or self.title
+
+    @property
+    def alternative_name_list(self):
+        return split_names(self.alternative_names)
 
     @property
     def is_live(self):

@@ -26,6 +26,7 @@ FIELDS = [
     ("category_id", "Category"),
     ("author_id", "Author"),
     ("condition", "Condition"),
+    ("alternative_names", "Alternative names"),
     ("intro", "Intro"),
     ("conclusion", "Conclusion"),
 ]

@@ -77,7 +77,9 @@ def search_parts(version):
 
 
 def search_text(version):
-    return " ".join(part for part in search_parts(version) if part)
+    """The plain text searched: the condition's other names, then the page's text."""
+    names = ". ".join(version.alternative_name_list)
+    return " ".join(part for part in (names, *search_parts(version)) if part)
 
 
 def index_version(version):
@@ -86,9 +88,9 @@ def index_version(version):
     if not uses_postgres():
         return
     intro, sections, conclusion = search_parts(version)
-    head = SearchVector("title", "condition", weight="A", config=config()) + SearchVector(
-        Value(intro), weight="B", config=config()
-    )
+    head = SearchVector(
+        "title", "condition", "alternative_names", weight="A", config=config()
+    ) + SearchVector(Value(intro), weight="B", config=config())
     type(version).objects.filter(pk=version.pk).update(
         head_vector=head,
         search_vector=head

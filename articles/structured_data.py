@@ -57,6 +57,8 @@ def person(author, request):
 
 def medical_condition(article):
     condition = {"@type": "MedicalCondition", "name": article.index_name}
+    if names := article.alternative_name_list:
+        condition["alternateName"] = names
     for section in article.page_sections:
         names = [term.name for term in section.terms]
         if not names:

@@ -56,6 +56,8 @@ def render_version(content, *, article, category=None, author=None):
         title=content["title"],
         slug=content["slug"],
         condition=content["condition"],
+        # Revisions saved before alternative names existed have none.
+        alternative_names=content.get("alternative_names", ""),
         summary=summarise(plain_text(intro_html)),
         intro_html=intro_html,
         conclusion_html=render_markdown(content["conclusion"], citations=True),

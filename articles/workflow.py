@@ -295,6 +295,7 @@ def restore_revision(article, revision, *, by):
         raise WorkflowError(f'Another article now uses the slug "{content["slug"]}".')
     for name in ("title", "slug", "category_id", "author_id", "condition", "intro", "conclusion"):
         setattr(locked, name, content[name])
+    locked.alternative_names = content.get("alternative_names", "")
     locked.status = Status.DRAFT
     locked.save()
     locked.sections.all().delete()

@@ -1,0 +1,139 @@
+"""Conditions as names readers look for: derived on import, corrected by editors, filed in the
+A-Z with their other names as cross-references, and named in the structured data."""
+
+import importlib
+import json
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from hypothesis import given
+from hypothesis import strategies as st
+
+from articles.conditions import MAX_LENGTH, alternative_names_from, condition_from
+from articles.models import Article, PublishedVersion
+from tests.factories import publish
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("title", "headings", "condition"),
+    [
+        (
+            "What are the causes and treatment options for heterotopic calcifications?",
+            [],
+            "Heterotopic calcifications",
+        ),
+        (
+            "What are the signs of iron-deficiency anaemia, and how is it treated?",
+            [],
+            "Iron-deficiency anaemia",
+        ),
+        (
+            "What causes heel pain from plantar fasciitis, and how is it treated?",
+            [],
+            "Plantar fasciitis",
+        ),
+        ("What is tinnitus?", [], "Tinnitus"),
+        ("Why do migraines happen, and what helps?", [], "Migraines"),
+        ("What are the symptoms of type 2 diabetes in children?", [], "Type 2 diabetes"),
+        ("What helps with ringing in the ears?", [], "Ringing in the ears"),
+        ("How is gout treated?", [], "Gout"),
+        (
+            "Why does my heel hurt in the morning?",
+            ["Overview", "Causes of Plantar Fasciitis"],
+            "Plantar Fasciitis",
+        ),
+        ("Is it normal to feel dizzy?", ["Overview"], "Is it normal to feel dizzy"),
+    ],
+)
+def test_the_condition_comes_from_the_title_then_the_headings(title, headings, condition):
+    assert condition_from(title, headings) == condition
+
+
+def test_other_names_come_from_also_known_as_in_the_intro():
+    intro = (
+        "Tinnitus, also known as ringing in the ears, is common. It is also called "
+        "phantom noise or head noise."
+    )
+    assert alternative_names_from(intro, "Tinnitus").splitlines() == [
+        "Ringing in the ears",
+        "Phantom noise",
+        "Head noise",
+    ]
+
+
+@given(st.text(max_size=300), st.lists(st.text(max_size=80), max_size=5))
+def test_any_title_gives_a_name_that_fits(title, headings):
+    name = condition_from(title, headings)
+    assert len(name) <= MAX_LENGTH
+    assert name.strip() == name
+
+
+def test_the_importer_names_the_condition_and_its_other_name(seed_article):
+    seed_article.refresh_from_db()
+    assert seed_article.condition == "Heterotopic calcifications"
+    assert seed_article.alternative_names == "Ectopic calcifications"
+
+
+def test_a_reimport_keeps_the_name_an_editor_corrected(seed_article, seed_bytes, tmp_path):
+    Article.objects.filter(pk=seed_article.pk).update(
+        condition="Heterotopic ossification", alternative_names="Myositis ossificans"
+    )
+    path = tmp_path / "seed.txt"
+    path.write_bytes(seed_bytes.replace(b"Trauma or injury", b"Trauma, or an injury"))
+    call_command("import_articles", str(path))
+    seed_article.refresh_from_db()
+    assert seed_article.condition == "Heterotopic ossification"
+    assert seed_article.alternative_names == "Myositis ossificans"
+
+
+def test_the_a_to_z_files_the_condition_and_cross_references_its_other_names(client, seed_article):
+    under_h = client.get("/articles/", {"letter": "H"}).content.decode()
+    assert "Heterotopic calcifications</a>" in under_h
+    under_e = client.get("/articles/", {"letter": "E"}).content.decode()
+    assert re.search(
+        r"Ectopic calcifications <span[^>]*>→ see</span> "
+        rf'<a href="{seed_article.get_absolute_url()}">Heterotopic calcifications</a>',
+        under_e,
+    )
+    assert '<a href="?letter=E">E</a>' in client.get("/articles/").content.decode()
+    assert "Ectopic calcifications" not in under_h  # filed under its own letter only
+
+
+def test_structured_data_names_the_condition_and_its_alternate_names(client, seed_article):
+    page = client.get(seed_article.get_absolute_url()).content.decode()
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', page, re.S).group(1)
+    )
+    about = data["about"] if "about" in data else data["@graph"][0]["about"]
+    assert about["@type"] == "MedicalCondition"
+    assert about["name"] == "Heterotopic calcifications"
+    assert about["alternateName"] == ["Ectopic calcifications"]
+
+
+def test_search_finds_the_article_by_its_other_name(client, seed_article):
+    page = client.get("/search/", {"q": "ectopic calcifications"}).content.decode()
+    assert seed_article.title in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_names_articles_that_had_no_condition(make_article):
+    article = make_article(title="What are the signs of iron-deficiency anaemia?")
+    Article.objects.filter(pk=article.pk).update(condition="", alternative_names="")
+    PublishedVersion.objects.filter(article=article).update(condition="", alternative_names="")
+    migration = importlib.import_module("articles.migrations.0017_condition_names")
+    state = MigrationExecutor(connection).loader.project_state(("articles", "0017_condition_names"))
+    with connection.schema_editor() as schema_editor:
+        migration.fill_names(state.apps, schema_editor)
+    article.refresh_from_db()
+    assert article.condition == "Iron-deficiency anaemia"
+    version = PublishedVersion.objects.live().get(article=article)
+    assert version.condition == "Iron-deficiency anaemia"
+    publish(article, note="Reviewed again")
+    assert PublishedVersion.objects.live().get(article=article).index_name == (
+        "Iron-deficiency anaemia"
+    )
