@@ -74,6 +74,7 @@ class ArticleIndexView(ParametersMixin, ListView):
             **kwargs,
         )
 
+
 def filed_under(initial):
     return initial if initial in string.ascii_uppercase else OTHER_LETTER
 

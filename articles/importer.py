@@ -38,9 +38,16 @@ CONCLUSION_OPENERS = ("in conclusion", "in summary")
 RATE_AUTHOR = "rate author"
 ADD_A_COMMENT = "add a comment"
 
-# Checked in order: "Symptoms and Diagnosis" is about symptoms, "Management and Prevention"
+# Checked in order: urgent advice first ("When Symptoms Are an Emergency" is urgent), then
+# "Symptoms and Diagnosis" is about symptoms, "Management and Prevention"
 # about prevention, "Surgical Intervention and Complications" about complications.
+URGENT_HEADING = (
+    r"\bwhen to (?:see|call|contact|get|seek|go)\b|\burgent|\bemergenc|\bcall (?:911|999|112|000|"
+    r"an ambulance)|\bget (?:medical )?help\b|\bseek (?:medical|immediate|urgent)|\bred flags?\b|"
+    r"\bwarning signs?\b|\bimmediate (?:medical )?(?:help|attention|care)\b"
+)
 SECTION_KIND_PATTERNS = [
+    (Section.Kind.URGENT, URGENT_HEADING),
     (Section.Kind.CAUSES, r"\bcause|\brisk factors?\b|\bwhy\b|\ba?etiology"),
     (Section.Kind.SYMPTOMS, r"\bsymptom|\bsigns?\b"),
     (Section.Kind.DIAGNOSIS, r"\bdiagnos|\btests?\b|\btesting\b|\bscreening"),

@@ -289,6 +289,8 @@ class SectionKind(models.TextChoices):
     TREATMENT = "treatment", "Treatment"
     PREVENTION = "prevention", "Prevention"
     COMPLICATIONS = "complications", "Complications"
+    # "When to see a doctor", "Call 999 if ...": shown as a callout that stands out.
+    URGENT = "urgent", "Urgent advice"
     OTHER = "other", "Other"
 
 
@@ -612,6 +614,10 @@ class PageSection:
     kind: str
     body_html: str
     terms: tuple[PageTerm, ...] = field(default_factory=tuple)
+
+    @property
+    def is_urgent(self):
+        return self.kind == SectionKind.URGENT
 
     @property
     def term_index_url(self):

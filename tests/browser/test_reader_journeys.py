@@ -33,8 +33,11 @@ def test_reader_reaches_the_four_treatment_options_from_the_home_page(new_page, 
         page.get_by_role("navigation", name="Site").get_by_role("link", name=A_Z_LINK).click()
         expect(page).to_have_url(re.compile(re.escape(reverse("articles:index")) + "$"))
 
-    with step("open the seed article from the A-Z index"):
-        page.get_by_role("main").get_by_role("link", name=SEED_TITLE).click()
+    with step("open the seed article from the A-Z index, filed under its condition"):
+        # The entry, then the cross-reference "Ectopic calcifications → see" link to it.
+        links = page.get_by_role("main").get_by_role("link", name="Heterotopic calcifications")
+        expect(links).to_have_count(2)
+        links.first.click()
         expect(page).to_have_url(re.compile(re.escape(seeded.get_absolute_url()) + "$"))
         expect(page.get_by_role("heading", level=1)).to_have_text(SEED_TITLE)
 
