@@ -54,7 +54,12 @@ serve: install
 	$(VENV)/bin/gunicorn --config symptomdb/gunicorn.conf.py & pids="$$pids $$!"; \
 	wait $$!
 
+# The HTML checker (vnu, tests/validity) comes from npm, pinned, when npm is present.
+VNU_VERSION := 26.9.27
+VNU_JAR := $(VENV)/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 test: install
+	@test -f $(VNU_JAR) || ! command -v npm >/dev/null 2>&1 || \
+	  npm install --silent --no-audit --no-fund --prefix $(VENV)/vnu vnu-jar@$(VNU_VERSION)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # The benchmark (bench/README.md): the site's pages against Django's floor, with wrk. Minutes.

@@ -177,12 +177,18 @@ class TermIndexView(TemplateView):
             terms.append({"slug": slug, "name": name, "letter": letter, "articles": articles})
         terms.sort(key=lambda term: (term["letter"] == OTHER_LETTER, term["name"].casefold()))
         _, title, noun = TERM_INDEXES[self.kind]
+        # One heading and one description list per letter (a heading may not sit in a list).
+        groups = [
+            {
+                "letter": letter,
+                "anchor": "letter-other" if letter == OTHER_LETTER else f"letter-{letter}",
+                "terms": list(group),
+            }
+            for letter, group in groupby(terms, key=lambda term: term["letter"])
+        ]
         return super().get_context_data(
             terms=terms,
-            letters=sorted(
-                {term["letter"] for term in terms},
-                key=lambda letter: (letter == OTHER_LETTER, letter),
-            ),
+            groups=groups,
             page_title=title,
             noun=noun,
             indexes=[(name, label) for name, label, _ in TERM_INDEXES.values()],

@@ -158,6 +158,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "symptomdb" / "static"]
+# Files browsers ask for at the site's root (/favicon.ico, /apple-touch-icon.png), by WhiteNoise.
+WHITENOISE_ROOT = BASE_DIR / "symptomdb" / "root_files"
 
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
