@@ -33,9 +33,11 @@ from .models import (
     Category,
     Reference,
     Section,
+    Synonym,
 )
 from .preview import preview_context, public_state
 from .revisions import compare, current_content, latest_revision, record_revision
+from .synonyms import synonyms_changed
 
 MAX_MARKDOWN_CHARS = 50_000
 MARKDOWN_HINT = (
@@ -60,6 +62,26 @@ class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    """Words readers use for one thing; search finds an article by any of them at once."""
+
+    list_display = ["__str__", "updated_at"]
+    search_fields = ["names"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        synonyms_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        synonyms_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        synonyms_changed()
 
 
 class PositionedForm(forms.ModelForm):

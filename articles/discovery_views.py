@@ -16,7 +16,7 @@ from symptomdb.inputs import PageField, ParameterForm, ParametersMixin
 
 from .conditions import split_names
 from .models import Category, PublishedVersion, VersionTerm
-from .search import MAX_QUERY_LENGTH, max_results, search_articles
+from .search import MAX_QUERY_LENGTH, max_results, search_articles, suggestion
 from .terms import TERM_INDEXES
 
 OTHER_LETTER = "#"
@@ -117,6 +117,7 @@ class SearchView(ParametersMixin, ListView):
     template_name = "articles/search.html"
     paginate_by = settings.ARTICLES_PER_PAGE
     parameters_form = SearchParameters
+    suggested = ""
 
     def get(self, request, *args, **kwargs):
         self.query = self.parameters["q"]
@@ -130,12 +131,19 @@ class SearchView(ParametersMixin, ListView):
         return self.render_to_response(context, status=400)
 
     def get_queryset(self):
-        return search_articles(self.query)
+        self.suggested = ""
+        results = search_articles(self.query)
+        if self.query and not results.count() and (suggested := suggestion(self.query)):
+            # "migrane" found nothing: show what "migraine" finds, and say so.
+            self.suggested = suggested
+            results = search_articles(suggested)
+        return results
 
     def get_context_data(self, **kwargs):
         results = self.object_list
         return super().get_context_data(
             query=self.query,
+            suggested=self.suggested,
             results_label=results_label(results.count(), capped=results.capped),
             categories=Category.objects.with_published_counts() if self.query else [],
             **kwargs,

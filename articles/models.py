@@ -1052,3 +1052,36 @@ def add_months(day, months):
         except ValueError:
             continue
     raise ValueError(day)  # pragma: no cover
+
+
+class SynonymQuerySet(models.QuerySet):
+    def groups(self):
+        """Each row's names, lower-cased: the words and phrases search treats as one."""
+        return [
+            tuple(name.lower() for name in split_names(names))
+            for names in self.values_list("names", flat=True)
+        ]
+
+
+class Synonym(models.Model):
+    """Words and phrases readers use for one thing: British and American spellings
+    ("anaemia", "anemia"), lay and medical terms ("heart attack", "myocardial infarction").
+    Search finds an article by any of them (``articles.synonyms``)."""
+
+    names = models.TextField(
+        help_text="Two or more words or phrases that mean the same to readers, one per line, "
+        'e.g. "anaemia" and "anemia".'
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SynonymQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["names"]
+
+    def __str__(self):
+        return " = ".join(split_names(self.names))
+
+    def clean(self):
+        if len(split_names(self.names)) < 2:
+            raise ValidationError({"names": "Give at least two names, one per line."})

@@ -43,7 +43,14 @@ from authors.ratings import anonymous_reader, current_rating
 from comments.forms import make_form_token
 from comments.section import STARTED_PLACEHOLDER_PATTERN
 
-from .models import Article, Category, PageGeneration, PublishedVersion, RelatedArticle
+from .models import (
+    Article,
+    Category,
+    PageGeneration,
+    PublishedVersion,
+    RelatedArticle,
+    Synonym,
+)
 
 CSRF_PLACEHOLDER = "__SDB_CSRF_TOKEN__"
 RATING_START = "<!--reader-rating-->"
@@ -89,6 +96,11 @@ _SITE = (
 )
 _LIVE = "v.live_from <= %s AND (v.live_until IS NULL OR v.live_until > %s)"
 SITE_STAMP_SQL = f"SELECT {_SITE}"
+# Search pages also change with the synonyms editors keep (a deletion changes the count).
+_S = Synonym._meta.db_table
+SEARCH_STAMP_SQL = (
+    f"SELECT (SELECT COUNT(*) FROM {_S}), (SELECT MAX(updated_at) FROM {_S}), {_SITE}"
+)
 # The live version, its comments' last change, its author's rating counts, its related list.
 ARTICLE_STAMP_SQL = (
     "SELECT v.id, v.author_id, ar.comments_changed_at, "
@@ -131,6 +143,11 @@ def _stamp(sql, params):
 def site_stamp(kwargs):
     now = _now()
     return _stamp(SITE_STAMP_SQL, [now, now, now, now])
+
+
+def search_stamp(kwargs):
+    now = _now()
+    return _stamp(SEARCH_STAMP_SQL, [now, now, now, now])
 
 
 def article_stamp(kwargs):
@@ -183,6 +200,7 @@ AUTHOR = CachedPage(
     rating_author=lambda stamp: stamp[0],
 )
 SITE = CachedPage(stamp=site_stamp)
+SEARCH = CachedPage(stamp=search_stamp)
 PAGES = {
     "articles:detail": ARTICLE,
     "authors:detail": AUTHOR,
@@ -191,7 +209,6 @@ PAGES = {
             "articles:home",
             "articles:index",
             "articles:category",
-            "articles:search",
             "articles:symptoms",
             "articles:causes",
             "articles:treatments",
@@ -202,6 +219,7 @@ PAGES = {
         ],
         SITE,
     ),
+    "articles:search": SEARCH,
 }
 
 

@@ -14,6 +14,7 @@ WATCHED = {
     "articles_category": None,
     "articles_relatedarticle": None,
     "authors_author": None,
+    "articles_synonym": None,
 }
 
 POSTGRES_FUNCTION = """

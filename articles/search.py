@@ -30,6 +30,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
 from .models import PublishedVersion
+from .synonyms import variants
 
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 10
@@ -216,15 +217,19 @@ class SearchResults:
 
 
 def search_articles(query, articles=None):
-    """Live versions matching ``query``: those whose title, condition or intro match, title
-    hits first and ranked; then those matching elsewhere, newest first."""
+    """Live versions matching ``query`` or one of its synonym rewrites (``articles.synonyms``):
+    those whose title, condition or intro match, title hits first and ranked; then those
+    matching elsewhere, newest first."""
     articles = PublishedVersion.objects.live() if articles is None else articles
     words = query_words(query)
     if not words:
         return SearchResults(articles.none(), [], query)
+    rewrites = variants(query)
+    # The words of every rewrite are marked in the snippets.
+    marked = " ".join(rewrites)
     articles = articles.select_related("category", "author")
     if uses_postgres():
-        search_query = SearchQuery(query, search_type="websearch", config=config())
+        search_query = SearchQuery(" or ".join(rewrites), search_type="websearch", config=config())
         articles = articles.only(*LISTED_FIELDS)
         matches = articles.filter(search_vector=search_query)
         # The head vector is part of the search vector: checking only the small one is enough.
@@ -241,14 +246,15 @@ def search_articles(query, articles=None):
             .order_by("-title_hit", "-rank", "-first_published_at", "pk")
         )
         elsewhere = matches.exclude(head_vector=search_query).order_by("-first_published_at", "pk")
-        return SearchResults(matches, [head, elsewhere], query, search_query)
-    matches_all = Q()
-    in_title = Q()
-    for word in words:
-        in_name = Q(title__icontains=word) | Q(condition__icontains=word)
-        matches_all &= in_name | Q(search_text__icontains=word)
-        in_title &= in_name
-    in_intro = Q(*(Q(summary__icontains=word) for word in words))
+        return SearchResults(matches, [head, elsewhere], marked, search_query)
+    # Without PostgreSQL: every word of some rewrite, as a substring (a plural also matches
+    # its singular); no stemming or ranking beyond where the words are.
+    matches_all, in_title, in_intro = Q(pk__in=[]), Q(pk__in=[]), Q(pk__in=[])
+    for rewrite in rewrites:
+        stems = [singular(word) for word in query_words(rewrite)]
+        matches_all |= Q(*(in_name(stem) | Q(search_text__icontains=stem) for stem in stems))
+        in_title |= Q(*(in_name(stem) for stem in stems))
+        in_intro |= Q(*(Q(summary__icontains=stem) for stem in stems))
     # The same order in one query: the fallback serves small sites.
     results = (
         articles.filter(matches_all)
@@ -259,7 +265,56 @@ def search_articles(query, articles=None):
         )
         .order_by("-title_hit", "-intro_hit", "-first_published_at", "pk")
     )
-    return SearchResults(results, [results], query)
+    return SearchResults(results, [results], marked)
+
+
+def in_name(word):
+    return (
+        Q(title__icontains=word)
+        | Q(condition__icontains=word)
+        | Q(alternative_names__icontains=word)
+    )
+
+
+def singular(word):
+    """ "migraines" -> "migraine", "calcifications" -> "calcification"; short words as they are."""
+    if len(word) > 4 and word.lower().endswith("s") and not word.lower().endswith("ss"):
+        return word[:-1]
+    return word
+
+
+SUGGESTION_SQL = """
+SELECT word FROM (
+    SELECT DISTINCT unnest(regexp_split_to_array(
+        lower(names.title || ' ' || names.condition || ' ' || names.alternative_names),
+        '[^[:alnum:]]+'
+    )) AS word FROM ({live}) AS names
+) AS words
+WHERE length(word) > 3 AND similarity(word, %s) > 0.3
+ORDER BY similarity(word, %s) DESC, word LIMIT 1
+"""
+
+
+def suggestion(query):
+    """For a query that found nothing: the query with each unknown word replaced by the
+    closest word of a live article's title, condition or other names (PostgreSQL's trigram
+    similarity), or "" when nothing is close. Not available on SQLite."""
+    if not uses_postgres():
+        return ""
+    live = PublishedVersion.objects.live().values("title", "condition", "alternative_names")
+    live_sql, live_params = live.query.sql_with_params()
+    fixed, changed = [], False
+    with connection.cursor() as cursor:
+        for word in query_words(query)[:5]:
+            word = word.lower()
+            replacement = word
+            if len(word) > 3:
+                cursor.execute(SUGGESTION_SQL.format(live=live_sql), [*live_params, word, word])
+                row = cursor.fetchone()
+                replacement = row[0] if row else word
+            changed |= replacement != word
+            fixed.append(replacement)
+    return " ".join(fixed) if changed else ""
 
 
 def excerpt(text, words, length=SNIPPET_LENGTH):
