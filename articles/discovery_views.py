@@ -6,9 +6,10 @@ from itertools import groupby
 from django import forms
 from django.conf import settings
 from django.db.models.functions import Lower
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
@@ -202,6 +203,27 @@ class TermIndexView(TemplateView):
             indexes=[(name, label) for name, label, _ in TERM_INDEXES.values()],
             **kwargs,
         )
+
+
+class SuggestParameters(ParameterForm):
+    q = forms.CharField(required=False, max_length=MAX_QUERY_LENGTH)
+
+    def clean_q(self):
+        return " ".join(self.cleaned_data["q"].split())
+
+
+@require_safe
+def suggest_conditions(request):
+    """Condition names starting with ``?q=`` as JSON, for the header search's suggestions
+    (``static/js/search-suggest.js``); the search itself works without them."""
+    form = SuggestParameters(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"error": "Please search for at most 200 characters."}, status=400)
+    prefix = form.cleaned_data["q"]
+    names = PublishedVersion.objects.live().names_starting(prefix) if len(prefix) >= 2 else []
+    response = JsonResponse({"names": names})
+    patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
+    return response
 
 
 @require_safe

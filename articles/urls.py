@@ -15,6 +15,7 @@ urlpatterns = [
     path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("categories/<slug:slug>/", views.CategoryView.as_view(), name="category"),
     path("search/", discovery_views.SearchView.as_view(), name="search"),
+    path("search/conditions/", discovery_views.suggest_conditions, name="suggest"),
     path(
         "symptoms/",
         discovery_views.TermIndexView.as_view(kind="symptoms"),

@@ -27,6 +27,7 @@ def pages(make_article):
         "author": (article.author.get_absolute_url(), ["page"]),
         "article": (article.get_absolute_url(), ["comments", "reply_to"]),
         "symptoms": (reverse("articles:symptoms"), []),
+        "suggestions": (reverse("articles:suggest"), ["q"]),
     }
 
 

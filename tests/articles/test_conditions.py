@@ -137,3 +137,20 @@ def test_the_migration_names_articles_that_had_no_condition(make_article):
     assert PublishedVersion.objects.live().get(article=article).index_name == (
         "Iron-deficiency anaemia"
     )
+
+
+def test_the_header_search_suggests_condition_names_as_json(client, seed_article, make_article):
+    make_article(title="What is a hidden draft?", published=False, condition="Heel spur")
+    response = client.get("/search/conditions/", {"q": "he"})
+    assert response.status_code == 200
+    assert response.json() == {"names": ["Heterotopic calcifications"]}
+    assert "public" in response["Cache-Control"]
+    assert client.get("/search/conditions/", {"q": "ecto"}).json() == {
+        "names": ["Ectopic calcifications"]
+    }
+    assert client.get("/search/conditions/", {"q": "h"}).json() == {"names": []}
+    too_long = client.get("/search/conditions/", {"q": "x" * 201})
+    assert too_long.status_code == 400
+    assert client.get("/search/conditions/", {"q": ["a", "b"]}).status_code == 400
+    page = client.get("/").content.decode()
+    assert 'data-suggest="/search/conditions/"' in page

@@ -70,7 +70,7 @@ def test_reader_searches_shockwave_and_lands_on_the_seed_article(page, seeded):
 
     with step('search "shockwave" with the search box in the header'):
         search = page.get_by_role("search", name="Site search")
-        search.get_by_role("searchbox", name="Search articles").fill("shockwave")
+        search.get_by_label("Search articles").fill("shockwave")
         search.get_by_role("button", name="Search").click()
         expect(page).to_have_url(
             re.compile(re.escape(reverse("articles:search")) + r"\?q=shockwave$")
