@@ -40,11 +40,15 @@ def _sqlite_events(column):
     return [f"UPDATE OF {column}"] if column else ["INSERT", "UPDATE", "DELETE"]
 
 
-def trigger_statements(vendor):
-    """The SQL that (re)creates every trigger on ``vendor``, dropping any old one first."""
+def trigger_statements(vendor, tables=None):
+    """The SQL that (re)creates the triggers of ``tables`` (default: every watched table) on
+    ``vendor``, dropping any old one first."""
+    watched = {
+        table: column for table, column in WATCHED.items() if tables is None or table in tables
+    }
     if vendor == "postgresql":
         statements = [POSTGRES_FUNCTION]
-        for table, column in WATCHED.items():
+        for table, column in watched.items():
             events = f"UPDATE OF {column}" if column else "INSERT OR UPDATE OR DELETE OR TRUNCATE"
             statements += [
                 f"DROP TRIGGER IF EXISTS {table}_page_generation ON {table}",
@@ -54,7 +58,7 @@ def trigger_statements(vendor):
         return statements
     if vendor == "sqlite":
         statements = []
-        for table, column in WATCHED.items():
+        for table, column in watched.items():
             for event in _sqlite_events(column):
                 name = f"{table}_page_generation_{event.split()[0].lower()}"
                 statements += [
@@ -66,9 +70,15 @@ def trigger_statements(vendor):
     raise NotImplementedError(f"page generation triggers for {vendor}")
 
 
+def existing_watched_tables(connection):
+    """The watched tables the database has: fewer while migrated back to an older state."""
+    return set(WATCHED) & set(connection.introspection.table_names())
+
+
 def ensure_triggers(connection):
+    tables = existing_watched_tables(connection)
     with connection.cursor() as cursor:
-        for statement in trigger_statements(connection.vendor):
+        for statement in trigger_statements(connection.vendor, tables):
             cursor.execute(statement)
 
 
@@ -87,4 +97,5 @@ def missing_triggers(connection):
                 ["%_page_generation_%"],
             )
         present = {row[0] for row in cursor.fetchall()}
-    return sorted(set(WATCHED) - present)
+    # A table not created yet is a migration not applied, which readiness reports itself.
+    return sorted(existing_watched_tables(connection) - present)
