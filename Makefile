@@ -42,7 +42,8 @@ serve: install
 	  runtime="$$(realpath -m $(NGINX_RUNTIME))"; mkdir -p "$$runtime"; \
 	  sed -e "s|@RUNTIME@|$$runtime|g" -e "s|@LISTEN@|$(HOST):$(PORT)|g" \
 	      -e "s|@UPSTREAM@|127.0.0.1:$(APP_PORT)|g" deploy/nginx.conf > "$$runtime/nginx.conf"; \
-	  nginx -p "$$runtime" -c "$$runtime/nginx.conf" -e stderr -g 'daemon off;' & pids="$$pids $$!"; \
+	  nginx -p "$$runtime" -c "$$runtime/nginx.conf" -e stderr -g 'daemon off;' & nginx_pid=$$!; pids="$$pids $$nginx_pid"; \
+	  sleep 0.5; kill -0 $$nginx_pid 2>/dev/null || { echo "nginx did not start (see above); NGINX=0 runs without it" >&2; exit 1; }; \
 	  export GUNICORN_BIND=127.0.0.1:$(APP_PORT) DJANGO_TRUSTED_PROXIES=127.0.0.1; \
 	  echo "Serving Symptom Database (production settings) on http://$(HOST):$(PORT)/ through nginx (app on $$GUNICORN_BIND)"; \
 	else \

@@ -352,7 +352,8 @@ def import_article(parsed, *, author=None, by=None):
         fields["condition"] = condition_from(parsed.title, [s.heading for s in parsed.sections])
     if not article.alternative_names:
         condition = fields.get("condition", article.condition)
-        fields["alternative_names"] = alternative_names_from(fields["intro"], condition)
+        intro_text = " ".join(block.text for block in parsed.intro if block.kind == "paragraph")
+        fields["alternative_names"] = alternative_names_from(intro_text, condition)
     changed = [name for name, value in fields.items() if getattr(article, name) != value]
     if changed:
         for name in changed:

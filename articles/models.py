@@ -11,6 +11,7 @@ off, published, scheduled, unpublished, restored).
 import datetime
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -726,9 +727,9 @@ class PublishedVersionQuerySet(models.QuerySet):
         rows = (
             self.filter(
                 models.Q(condition__istartswith=prefix)
-                | models.Q(alternative_names__icontains=prefix)
+                | models.Q(alternative_names__iregex=rf"(^|\n){re.escape(prefix)}")
             )
-            .order_by()
+            .order_by("condition", "pk")
             .values_list("condition", "alternative_names")[: limit * 4]
         )
         lowered = prefix.lower()

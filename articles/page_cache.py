@@ -42,6 +42,7 @@ from authors.models import Author
 from authors.ratings import anonymous_reader, current_rating
 from comments.forms import make_form_token
 from comments.section import STARTED_PLACEHOLDER_PATTERN
+from symptomdb.release import release_id
 
 from .models import (
     Article,
@@ -275,7 +276,9 @@ def current_stamp(path, page, kwargs):
 
 
 def key_for(kind, *parts):
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
+    # The release too: a deploy (new templates, or migrations that rewrote live rows) must not
+    # serve pages the previous code rendered.
+    digest = hashlib.sha256(repr((release_id(), *parts)).encode()).hexdigest()[:40]
     return f"page:{kind}:{digest}"
 
 

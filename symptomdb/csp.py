@@ -47,12 +47,17 @@ def reports_in(payload):
     return []
 
 
+def storable(text):
+    """``text`` as the database can hold it: no NUL, no lone surrogate."""
+    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+
+
 def as_row(body, address_hash):
     row = CspReport(address_hash=address_hash)
     for old_name, new_name, field in FIELDS:
         value = body.get(old_name, body.get(new_name, ""))
         limit = CspReport._meta.get_field(field).max_length
-        setattr(row, field, str(value or "")[:limit])
+        setattr(row, field, storable(str(value or ""))[:limit])
     line = body.get("line-number", body.get("lineNumber"))
     if isinstance(line, int) and 0 <= line < 2**31:
         row.line_number = line

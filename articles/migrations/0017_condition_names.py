@@ -3,6 +3,7 @@ intro with the importer's rule (articles/conditions.py), on working copies and l
 alike, so the A-Z files "What are the causes ... of heterotopic calcifications?" under H."""
 
 import re
+from html import unescape
 
 from django.conf import settings
 from django.db import migrations, models
@@ -11,7 +12,7 @@ from articles.conditions import alternative_names_from, condition_from
 
 
 def plain(html):
-    return re.sub(r"<[^>]+>", " ", html)
+    return unescape(re.sub(r"<[^>]+>", " ", html))
 
 
 def fill_names(apps, schema_editor):

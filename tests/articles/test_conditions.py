@@ -154,3 +154,18 @@ def test_the_header_search_suggests_condition_names_as_json(client, seed_article
     assert client.get("/search/conditions/", {"q": ["a", "b"]}).status_code == 400
     page = client.get("/").content.decode()
     assert 'data-suggest="/search/conditions/"' in page
+
+
+def test_other_names_are_stored_as_written_not_as_markdown(tmp_path):
+    source = (
+        "What is Crohn's disease?\n\nSymptom Database\n\n"
+        "Crohn's disease, also known as regional enteritis & ileitis, inflames the gut.\n\n"
+        "Causes\n\nSome causes:\n\n- Genes: they play a part.\n\n"
+        "Li Wei, MD\nRate author\nRiverside Neurology Associates, Portland, OR\nAdd a comment\n"
+    )
+    path = tmp_path / "crohns.txt"
+    path.write_text(source)
+    call_command("import_articles", str(path))
+    article = Article.objects.get(title="What is Crohn's disease?")
+    assert article.condition == "Crohn's disease"
+    assert article.alternative_names == "Regional enteritis & ileitis"

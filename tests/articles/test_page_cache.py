@@ -241,3 +241,20 @@ def test_the_triggers_survive_a_migration_that_rebuilds_a_table(tmp_path):
     assert run_manage("migrate", "--no-input", DATABASE_URL=url).returncode == 0
     pages, _ = fetch_in_subprocess(["/readyz"], DATABASE_URL=url)
     assert pages["/readyz"][0] == 200
+
+
+def test_a_new_release_never_serves_pages_the_previous_one_rendered(monkeypatch):
+    """Templates or migrations that changed live rows: the cache keys change with the code."""
+    from articles.page_cache import key_for
+    from symptomdb.release import release_id
+
+    monkeypatch.setenv("DJANGO_RELEASE", "release-1")
+    release_id.cache_clear()
+    before = key_for("article", ("stamp",), "/articles/x/")
+    monkeypatch.setenv("DJANGO_RELEASE", "release-2")
+    release_id.cache_clear()
+    after = key_for("article", ("stamp",), "/articles/x/")
+    monkeypatch.delenv("DJANGO_RELEASE")
+    release_id.cache_clear()
+    assert before != after
+    assert key_for("article", ("stamp",), "/articles/x/") not in {before, after}

@@ -18,6 +18,7 @@ from django.urls import reverse
 from articles.conditions import alternative_names_from
 from articles.models import Synonym
 from articles.search import search_articles, suggestion
+from articles.synonyms import variants
 from tests.factories import publish, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -164,3 +165,12 @@ def test_a_misspelling_shows_what_it_was_taken_for(library, client):
     # The closest word of a title, condition or other name.
     assert "No articles match “migrane”. Showing results for <strong>“migraines”</strong>" in page
     assert "Why do migraines happen" in page
+
+
+def test_a_query_naming_many_synonyms_is_rewritten_a_bounded_number_of_times(library):
+    """Each group multiplies the rewrites: a long query of synonyms must stay cheap."""
+    query = "dyspnoea heartburn piles anaemia oedema tumour kidney tiredness stroke shingles"
+    rewrites = variants(query)
+    assert rewrites[0] == query
+    assert len(rewrites) <= 8
+    assert Client().get("/search/", {"q": query}).status_code == 200

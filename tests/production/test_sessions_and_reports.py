@@ -115,3 +115,13 @@ def test_editors_see_the_weeks_reports_on_the_admin_index():
     CspReport.objects.create(violated_directive="script-src", document_uri="/")
     page = signed_in_client(staff_user("edna", "Editors")).get(reverse("admin:index"))
     assert "1 browser security report" in page.content.decode()
+
+
+@pytest.mark.parametrize("value", ["a\u0000b", "\ud800", "é" * 600])
+def test_a_report_with_characters_a_database_cannot_hold_is_stored_cleaned(client, value):
+    body = json.dumps({"csp-report": {"document-uri": value, "violated-directive": "img-src"}})
+    response = client.post("/csp-report/", body, content_type="application/csp-report")
+    assert response.status_code == 204
+    stored = CspReport.objects.get().document_uri
+    assert "\u0000" not in stored
+    assert stored.encode("utf-8")
