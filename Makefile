@@ -8,7 +8,7 @@ PORT ?= 8000
 # `make run` is a local trial: debug on, with a secret key kept in .venv (never in the repo).
 LOCAL := DJANGO_DEBUG=1 DJANGO_SECRET_KEY="$$(cat $(VENV)/secret_key)"
 
-.PHONY: run serve test install lint format demo clean bench
+.PHONY: run serve test test-fast install lint format demo clean bench
 
 # The site and, beside it, the background worker (emails, reminders, link checks) that stops with it.
 run: demo
@@ -62,6 +62,12 @@ test: install
 	@test -f $(VNU_JAR) || ! command -v npm >/dev/null 2>&1 || \
 	  npm install --silent --no-audit --no-fund --prefix $(VENV)/vnu vnu-jar@$(VNU_VERSION)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The quick loop while coding (about 100 s): the suite without the tests marked `slow`
+# (browsers, servers, subprocesses, transactional tests, thousands of rows); `make test` runs
+# everything.
+test-fast: install
+	$(VENV)/bin/pytest -m "not slow" $(PYTEST_ARGS)
 
 # The benchmark (bench/README.md): the site's pages against Django's floor, with wrk. Minutes.
 bench: install

@@ -16,6 +16,7 @@ from tests.mailserver import LocalSmtpServer
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "articles" / "demo"
 SEED_FILE = DEMO_DIR / "heterotopic-calcifications.txt"
+ROOT = Path(__file__).resolve().parent
 
 
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server"}
@@ -36,6 +37,10 @@ hypothesis.settings.register_profile(
 hypothesis.settings.load_profile("symptomdb")
 
 
+# Browsers, servers and fresh interpreters: `make test-fast` leaves these folders out.
+SLOW_FOLDERS = {"browser", "production", "validity"}
+
+
 def pytest_collection_modifyitems(items):
     """Every transactional test starts with the rows that the data migrations created.
 
@@ -52,6 +57,9 @@ def pytest_collection_modifyitems(items):
             options = {**(marker.kwargs if marker else {}), "transaction": True}
             options["serialized_rollback"] = True
             item.add_marker(pytest.mark.django_db(**options), append=False)
+            item.add_marker(pytest.mark.slow)
+        elif SLOW_FOLDERS & set(item.path.relative_to(ROOT).parts[:2]):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True)

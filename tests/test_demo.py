@@ -9,7 +9,8 @@ from django.core.management import call_command
 from articles.models import Article, PublishedVersion, Section
 from authors.models import Author
 
-pytestmark = pytest.mark.django_db
+# Thousands of rows, the demo content or hypothesis runs: left out of `make test-fast`.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def snapshot():

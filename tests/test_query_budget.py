@@ -17,7 +17,8 @@ from comments.models import ReportReason
 from tests.factories import staff_user
 from tests.queries import count_queries
 
-pytestmark = pytest.mark.django_db
+# Thousands of rows, the demo content or hypothesis runs: left out of `make test-fast`.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 ARTICLE_PAGE = 5
 LIST_PAGE = 4

@@ -10,7 +10,8 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-pytestmark = pytest.mark.django_db
+# Thousands of rows, the demo content or hypothesis runs: left out of `make test-fast`.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 ANSWERS = {200, 400, 404}
 

@@ -221,6 +221,7 @@ def test_with_the_page_cache_off_pages_are_rendered_every_time(make_article, set
     assert count_queries(Client(), article.get_absolute_url())[0] > 1
 
 
+@pytest.mark.slow  # migrates the database back and forth
 def test_the_triggers_survive_a_migration_that_rebuilds_a_table(tmp_path):
     """SQLite alters a table by rebuilding it, which drops its triggers: every migrate puts
     them back, and until then the server is not ready."""

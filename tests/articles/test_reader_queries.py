@@ -21,7 +21,8 @@ from articles.search import search_articles, suggestion
 from articles.synonyms import variants
 from tests.factories import publish, staff_user
 
-pytestmark = pytest.mark.django_db
+# Thousands of rows, the demo content or hypothesis runs: left out of `make test-fast`.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 HETEROTOPIC = "what-are-the-causes-and-treatment-options-for-heterotopic-calcifications"
 IRON = "what-are-the-signs-of-iron-deficiency-anaemia-and-how-is-it-treated"
