@@ -7,7 +7,6 @@ Saving an article records a revision of its working copy and changes nothing rea
 "Workflow" page runs the transitions of ``articles.workflow``.
 """
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -19,11 +18,15 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from symptomdb.admin_inlines import FollowsParentPermissionsMixin
+from symptomdb.admin_mixins import (
+    EditorsOnlyMixin,
+    FollowsParentPermissionsMixin,
+    ReadOnlyAdminMixin,
+)
 from symptomdb.roles import is_editor, may_edit_article, may_open_article, may_review, may_submit
 
 from . import workflow
-from .forms import ArticleImportForm, WorkflowForm
+from .forms import ArticleImportForm, PositionedForm, PositionedFormSet, WorkflowForm
 from .importer import import_article
 from .models import (
     Article,
@@ -82,33 +85,6 @@ class SynonymAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         synonyms_changed()
-
-
-class PositionedForm(forms.ModelForm):
-    """Positions are checked across the whole formset, so rows can swap places in one save."""
-
-    def _get_validation_exclusions(self):
-        return super()._get_validation_exclusions() | {"position"}
-
-
-class PositionedFormSet(forms.BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        seen = set()
-        for form in self.forms:
-            data = getattr(form, "cleaned_data", None)
-            if (
-                not data
-                or data.get("DELETE")
-                or (form.instance.pk is None and not form.has_changed())
-            ):
-                continue
-            position = data.get("position")
-            if position in seen:
-                raise ValidationError(
-                    f"Two rows have position {position}: give each its own number."
-                )
-            seen.add(position)
 
 
 class ArticleChildInline(FollowsParentPermissionsMixin, MarkdownLimitMixin, admin.StackedInline):
@@ -548,7 +524,7 @@ class ArticleAdmin(MarkdownLimitMixin, admin.ModelAdmin):
 
 
 @admin.register(ArticleDueForReview)
-class ArticleDueForReviewAdmin(admin.ModelAdmin):
+class ArticleDueForReviewAdmin(EditorsOnlyMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Editors' list of live articles past their review date, oldest review first."""
 
     list_display = ["title", "author", "reviewed_by", "reviewed_on", "next_review_due"]
@@ -567,28 +543,13 @@ class ArticleDueForReviewAdmin(admin.ModelAdmin):
     def get_ordering(self, request):
         return ["reviewed_on", "live_from"]
 
-    def has_view_permission(self, request, obj=None):
-        return is_editor(request.user)
-
-    def has_module_permission(self, request):
-        return is_editor(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.display(description="Next review due")
     def next_review_due(self, version):
         return version.next_review_due
 
 
 @admin.register(BrokenReference)
-class BrokenReferenceAdmin(admin.ModelAdmin):
+class BrokenReferenceAdmin(EditorsOnlyMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Editors' list of cited links the daily check found broken, longest broken first."""
 
     list_display = ["article_link", "position", "text", "checked_url", "problem", "broken_since"]
@@ -601,21 +562,6 @@ class BrokenReferenceAdmin(admin.ModelAdmin):
 
     def get_ordering(self, request):
         return ["broken_since", "article__title", "position"]
-
-    def has_view_permission(self, request, obj=None):
-        return is_editor(request.user)
-
-    def has_module_permission(self, request):
-        return is_editor(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Article", ordering="article__title")
     def article_link(self, reference):

@@ -1,4 +1,5 @@
-"""Forms of the editorial admin: the workflow steps and the article import."""
+"""Forms of the editorial admin: the workflow steps, the article import and the ordered rows
+of an article (sections, references)."""
 
 from django import forms
 from django.conf import settings
@@ -100,3 +101,30 @@ class ArticleImportForm(forms.Form):
             )
         data["parsed"] = parsed
         return data
+
+
+class PositionedForm(forms.ModelForm):
+    """Positions are checked across the whole formset, so rows can swap places in one save."""
+
+    def _get_validation_exclusions(self):
+        return super()._get_validation_exclusions() | {"position"}
+
+
+class PositionedFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if (
+                not data
+                or data.get("DELETE")
+                or (form.instance.pk is None and not form.has_changed())
+            ):
+                continue
+            position = data.get("position")
+            if position in seen:
+                raise ValidationError(
+                    f"Two rows have position {position}: give each its own number."
+                )
+            seen.add(position)

@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
@@ -7,9 +6,9 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
 from articles.models import is_editor
-from symptomdb.admin_inlines import FollowsParentPermissionsMixin
+from symptomdb.admin_mixins import FollowsParentPermissionsMixin, ReadOnlyAdminMixin
 
-from .forms import AuthorAdminForm
+from .forms import AuthorAdminForm, DecideRatingsForm
 from .models import Affiliation, Author, AuthorAffiliation, Rating, RatingRelease, RatingVoid
 from .photos import set_photo
 from .ratings import release_rating, void_rating
@@ -118,15 +117,10 @@ class AffiliationAdmin(admin.ModelAdmin):
     search_fields = ["name", "city", "region"]
 
 
-class DecideRatingsForm(forms.Form):
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Kept in the audit record, e.g. “Many ratings from one network in a minute”.",
-    )
-
-
 @admin.register(Rating)
-class RatingAdmin(admin.ModelAdmin):
+class RatingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Ratings are released or voided by the actions; deleting one would bypass the counts."""
+
     list_display = ["author", "score", "status", "hold", "reader", "created_at", "voided"]
     list_filter = [
         "status",
@@ -153,16 +147,6 @@ class RatingAdmin(admin.ModelAdmin):
         "voided",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        # Deleting would bypass the counts; void instead.
-        return False
 
     def has_void_permission(self, request):
         return request.user.has_perm("authors.void_rating")
@@ -239,32 +223,14 @@ class RatingAdmin(admin.ModelAdmin):
 
 
 @admin.register(RatingRelease)
-class RatingReleaseAdmin(admin.ModelAdmin):
+class RatingReleaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["rating", "hold", "released_by", "released_at", "note"]
     list_select_related = ["rating__author", "released_by"]
     readonly_fields = ["rating", "hold", "released_by", "released_at", "note"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(RatingVoid)
-class RatingVoidAdmin(admin.ModelAdmin):
+class RatingVoidAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["rating", "voided_by", "voided_at", "reason"]
     list_select_related = ["rating__author", "voided_by"]
     readonly_fields = ["rating", "voided_by", "voided_at", "reason"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

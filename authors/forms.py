@@ -44,3 +44,10 @@ class AuthorAdminForm(forms.ModelForm):
             except ValidationError as error:
                 self.add_error("photo", error)
         return cleaned
+
+
+class DecideRatingsForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept in the audit record, e.g. “Many ratings from one network in a minute”.",
+    )

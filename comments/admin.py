@@ -1,6 +1,5 @@
 import json
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
@@ -13,9 +12,15 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from articles.models import Article
+from symptomdb.admin_mixins import ReadOnlyAdminMixin
 
 from . import changes, moderation, privacy
-from .forms import CommentEditForm, ModerationReasonForm
+from .forms import (
+    CommentAdminForm,
+    CommenterDataForm,
+    ModerationReasonForm,
+    StaffReplyForm,
+)
 from .models import (
     Comment,
     CommentReport,
@@ -26,15 +31,8 @@ from .models import (
 )
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class RevisionInline(ReadOnlyInline):
@@ -57,56 +55,6 @@ class ModerationEventInline(ReadOnlyInline):
     readonly_fields = fields
     ordering = ["created_at", "pk"]
     verbose_name_plural = "moderation history"
-
-
-class CommentAdminForm(forms.ModelForm):
-    """A moderator may change a comment's words (a phone number, a name), saying why; the
-    earlier words are kept in its history."""
-
-    edit_reason = forms.CharField(
-        required=False,
-        max_length=300,
-        label="Why the text is changed",
-        help_text="Required when you change the text; kept in the comment's history.",
-    )
-
-    class Meta:
-        model = Comment
-        fields = ["body"]
-
-    def clean_body(self):
-        return CommentEditForm.clean_body(self)
-
-    def clean(self):
-        cleaned = super().clean()
-        if "body" in self.changed_data and not cleaned.get("edit_reason", "").strip():
-            self.add_error("edit_reason", "Say why the text is changed.")
-        return cleaned
-
-
-class StaffReplyForm(forms.Form):
-    body = forms.CharField(label="Reply", max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
-
-    def clean_body(self):
-        return CommentEditForm.clean_body(self)
-
-
-class CommenterDataForm(forms.Form):
-    email = forms.EmailField(help_text="The commenter's email address, as they typed it.")
-    action = forms.ChoiceField(
-        choices=[("export", "Export their data (JSON)"), ("erase", "Erase their data")],
-        widget=forms.RadioSelect,
-    )
-    confirm = forms.BooleanField(
-        required=False,
-        label="Yes, erase: their comments stay, signed “Former reader”, without email or address",
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("action") == "erase" and not cleaned.get("confirm"):
-            self.add_error("confirm", "Tick the box to erase.")
-        return cleaned
 
 
 @admin.register(Comment)

@@ -205,3 +205,53 @@ class ModerationReasonForm(forms.Form):
     note = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="Optional details."
     )
+
+
+class CommentAdminForm(forms.ModelForm):
+    """A moderator may change a comment's words (a phone number, a name), saying why; the
+    earlier words are kept in its history."""
+
+    edit_reason = forms.CharField(
+        required=False,
+        max_length=300,
+        label="Why the text is changed",
+        help_text="Required when you change the text; kept in the comment's history.",
+    )
+
+    class Meta:
+        model = Comment
+        fields = ["body"]
+
+    def clean_body(self):
+        return CommentEditForm.clean_body(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        if "body" in self.changed_data and not cleaned.get("edit_reason", "").strip():
+            self.add_error("edit_reason", "Say why the text is changed.")
+        return cleaned
+
+
+class StaffReplyForm(forms.Form):
+    body = forms.CharField(label="Reply", max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
+
+    def clean_body(self):
+        return CommentEditForm.clean_body(self)
+
+
+class CommenterDataForm(forms.Form):
+    email = forms.EmailField(help_text="The commenter's email address, as they typed it.")
+    action = forms.ChoiceField(
+        choices=[("export", "Export their data (JSON)"), ("erase", "Erase their data")],
+        widget=forms.RadioSelect,
+    )
+    confirm = forms.BooleanField(
+        required=False,
+        label="Yes, erase: their comments stay, signed “Former reader”, without email or address",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "erase" and not cleaned.get("confirm"):
+            self.add_error("confirm", "Tick the box to erase.")
+        return cleaned

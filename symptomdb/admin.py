@@ -7,35 +7,21 @@ from django.utils.html import format_html
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
+from .admin_mixins import EditorsOnlyMixin, ReadOnlyAdminMixin
 from .background import retry_email, retry_task
 from .models import CspReport, OutgoingEmail
 from .roles import is_editor
 
 
-class EditorsOnlyMixin:
-    """Read-only lists that only editors open; changes go through the actions."""
-
-    def has_module_permission(self, request):
-        return is_editor(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_editor(request.user)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class SiteOperationsAdmin(EditorsOnlyMixin, ReadOnlyAdminMixin):
+    """Read-only lists that only editors open; changes go through the "retry" actions."""
 
     def has_retry_permission(self, request):
         return is_editor(request.user)
 
 
 @admin.register(CspReport)
-class CspReportAdmin(EditorsOnlyMixin, admin.ModelAdmin):
+class CspReportAdmin(SiteOperationsAdmin, admin.ModelAdmin):
     """What browsers reported the Content-Security-Policy blocked: a script or style added to a
     page without a nonce, an extension, or an attack."""
 
@@ -47,7 +33,7 @@ class CspReportAdmin(EditorsOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(EditorsOnlyMixin, admin.ModelAdmin):
+class OutgoingEmailAdmin(SiteOperationsAdmin, admin.ModelAdmin):
     list_display = ["subject", "to", "status", "attempts", "last_error", "created_at", "sent_at"]
     list_filter = ["status"]
     search_fields = ["subject", "key"]
@@ -80,7 +66,7 @@ admin.site.unregister(DBTaskResult)
 
 
 @admin.register(DBTaskResult)
-class TaskResultAdmin(EditorsOnlyMixin, DBTaskResultAdmin):
+class TaskResultAdmin(SiteOperationsAdmin, DBTaskResultAdmin):
     list_display = ["task_name", "status", "error", "enqueued_at", "started_at", "finished_at"]
     list_filter = ["status", "queue_name"]
     actions = ["retry"]
