@@ -67,9 +67,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks_db",
+    "axes",
     "symptomdb",
     "articles",
     "authors",
@@ -114,6 +117,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -131,17 +135,22 @@ DATABASES = {
     )
 }
 
+# Whole pages for anonymous readers and the synonym list (articles/page_cache.py). Redis is
+# shared by every app server; without REDIS_URL each process keeps its own in memory. The cache
+# is an accelerator: with Redis down, reads miss and writes are skipped, with a warning, after a
+# short timeout; the next try is a few seconds later (symptomdb/cache.py).
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "symptomdb"),
-        }
+REDIS_TIMEOUT = float(os.environ.get("DJANGO_REDIS_TIMEOUT", "0.5"))
+CACHES = {
+    "default": {
+        "BACKEND": "symptomdb.cache.ResilientRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "symptomdb"),
+        "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
     }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -169,7 +178,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-SITE_NAME = "Symptom Database"
 # Article files (import command and admin import) larger than this are refused unread.
 ARTICLE_IMPORT_MAX_BYTES = 200_000
 ARTICLES_PER_PAGE = 10
@@ -308,8 +316,44 @@ ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
 # Staff are signed out after this long without a request (symptomdb/sessions.py).
 ADMIN_IDLE_MINUTES = int(os.environ.get("DJANGO_ADMIN_IDLE_MINUTES", "30"))
 
-INSTALLED_APPS += ["axes"]
-TEMPLATES[0]["OPTIONS"]["context_processors"] += ["django.template.context_processors.csp"]
+# Static files: compressed and fingerprinted (collected by `collectstatic`) when DEBUG is off.
+# The test run serves templates without collected files and sets DJANGO_STATIC_MANIFEST=0.
+STATIC_MANIFEST = env_bool("DJANGO_STATIC_MANIFEST", not DEBUG)
+
+# Media: the local folder, or an S3-compatible bucket through django-storages when
+# DJANGO_MEDIA_BUCKET is set (credentials from the usual AWS_* variables or the instance role).
+MEDIA_BUCKET = os.environ.get("DJANGO_MEDIA_BUCKET", "")
+if MEDIA_BUCKET:
+    media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_BUCKET,
+            "endpoint_url": os.environ.get("DJANGO_MEDIA_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("DJANGO_MEDIA_REGION") or None,
+            "custom_domain": os.environ.get("DJANGO_MEDIA_DOMAIN") or None,
+            "location": os.environ.get("DJANGO_MEDIA_PREFIX", "media"),
+            "default_acl": None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
+    # Uploaded photos are shown from the bucket's host (allowed for images in SECURE_CSP).
+    MEDIA_IMAGE_HOSTS = [
+        f"https://{media_storage['OPTIONS']['custom_domain']}"
+        if media_storage["OPTIONS"]["custom_domain"]
+        else media_storage["OPTIONS"]["endpoint_url"] or f"https://{MEDIA_BUCKET}.s3.amazonaws.com"
+    ]
+else:
+    media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    MEDIA_IMAGE_HOSTS = []
+STORAGES = {
+    "default": media_storage,
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
 
 # Every page: nothing from other hosts, no inline script or style. Media on an object store
 # adds that host for images.
@@ -319,7 +363,7 @@ SECURE_CSP = {
     # ({{ csp_nonce }}); without one, the header carries none and nothing inline runs.
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE],
-    "img-src": [CSP.SELF],
+    "img-src": [CSP.SELF, *MEDIA_IMAGE_HOSTS],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
@@ -348,53 +392,6 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "symptomdb.addresses.client_address"
 AXES_LOCKOUT_CALLABLE = "symptomdb.responses.login_locked_out"
 AXES_VERBOSE = False
-
-# Static files: compressed and fingerprinted (collected by `collectstatic`) when DEBUG is off.
-# The test run serves templates without collected files and sets DJANGO_STATIC_MANIFEST=0.
-STATIC_MANIFEST = env_bool("DJANGO_STATIC_MANIFEST", not DEBUG)
-
-# Media: the local folder, or an S3-compatible bucket through django-storages when
-# DJANGO_MEDIA_BUCKET is set (credentials from the usual AWS_* variables or the instance role).
-MEDIA_BUCKET = os.environ.get("DJANGO_MEDIA_BUCKET", "")
-if MEDIA_BUCKET:
-    media_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": MEDIA_BUCKET,
-            "endpoint_url": os.environ.get("DJANGO_MEDIA_ENDPOINT_URL") or None,
-            "region_name": os.environ.get("DJANGO_MEDIA_REGION") or None,
-            "custom_domain": os.environ.get("DJANGO_MEDIA_DOMAIN") or None,
-            "location": os.environ.get("DJANGO_MEDIA_PREFIX", "media"),
-            "default_acl": None,
-            "querystring_auth": False,
-            "file_overwrite": False,
-        },
-    }
-    # Uploaded photos are shown from the bucket's host: allow it for images, and only there.
-    SECURE_CSP["img-src"].append(
-        f"https://{media_storage['OPTIONS']['custom_domain']}"
-        if media_storage["OPTIONS"]["custom_domain"]
-        else media_storage["OPTIONS"]["endpoint_url"] or f"https://{MEDIA_BUCKET}.s3.amazonaws.com"
-    )
-else:
-    media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-STORAGES = {
-    "default": media_storage,
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if STATIC_MANIFEST
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
-    },
-}
-
-# The cache is an accelerator: with Redis down, reads miss and writes are skipped, with a
-# warning, after a short timeout; the next try is a few seconds later.
-if REDIS_URL:
-    CACHES["default"]["BACKEND"] = "symptomdb.cache.ResilientRedisCache"
-    CACHES["default"]["OPTIONS"] = {
-        "socket_connect_timeout": float(os.environ.get("DJANGO_REDIS_TIMEOUT", "0.5")),
-        "socket_timeout": float(os.environ.get("DJANGO_REDIS_TIMEOUT", "0.5")),
-    }
 
 # Logs on stderr: readable lines, or one JSON object per line with DJANGO_LOG_FORMAT=json. Each
 # line carries the request id (X-Request-ID). Messages never include settings or request data.
@@ -461,7 +458,6 @@ REFERENCE_CHECK_BATCH = 20
 REFERENCE_CHECK_ALLOW_PRIVATE = env_bool("DJANGO_REFERENCE_CHECK_ALLOW_PRIVATE")
 
 # Discovery: search, feeds, sitemap and structured data.
-INSTALLED_APPS += ["django.contrib.postgres", "django.contrib.sitemaps"]
 SEARCH_CONFIG = os.environ.get("DJANGO_SEARCH_CONFIG", "english")
 # Results listed (and counted) per query at most: "More than 1,000 results" beyond.
 SEARCH_MAX_RESULTS = 1000
