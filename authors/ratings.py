@@ -31,6 +31,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from symptomdb.addresses import Origin
+from symptomdb.limits import LimitReached
 from symptomdb.roles import is_user_of, may_rate
 
 from .models import STARS, Author, Rating, RatingRelease, RatingVoid
@@ -38,7 +39,7 @@ from .models import STARS, Author, Rating, RatingRelease, RatingVoid
 READER_COOKIE_SALT = "authors.reader"
 
 
-class RatingLimitReached(Exception):
+class RatingLimitReached(LimitReached):
     """Too many new ratings of this author from one network address today."""
 
     message = "Too many ratings of this author from your network today. Please try tomorrow."
@@ -235,7 +236,9 @@ def rate_author(author, score, *, reader, origin, now=None):
             created_at__lte=now,
         )
         if recent.count() >= settings.RATING_MAX_PER_ADDRESS_PER_DAY:
-            raise RatingLimitReached
+            # Counts again once the oldest of them is a day old.
+            oldest = recent.order_by("created_at").values_list("created_at", flat=True).first()
+            raise RatingLimitReached(retry_after=(oldest + timedelta(days=1) - now).total_seconds())
         hold = hold_for(author, reader=reader, origin=origin, moment=now)
         rating = Rating.objects.create(
             author=author,

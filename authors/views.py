@@ -14,6 +14,7 @@ from articles import page_cache
 from articles.models import PublishedVersion
 from symptomdb.addresses import request_origin
 from symptomdb.inputs import PageField, PageParameters, ParameterForm, ParametersMixin
+from symptomdb.responses import too_many_requests
 
 from .forms import RatingForm
 from .models import Author, AuthorAffiliation
@@ -135,7 +136,9 @@ def rate(request, slug):
     try:
         rating, created = rate_author(author, score, reader=reader, origin=request_origin(request))
     except RatingLimitReached as limit:
-        return _refused(request, author, limit.message, 429)
+        return too_many_requests(
+            request, limit, back=(_back(request, author), f"Back to {author.display_name}")
+        )
 
     message = (
         f"Thank you: you rated {author.name} {score} of 5."

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from articles.models import Article
+from symptomdb.limits import LimitReached
 
 from . import notifications, rules
 from .models import Comment, CommentReport, CommentRevision, ModerationEvent
@@ -28,9 +29,9 @@ class AlreadyReported(ReportRefused):
     status = 200
 
 
-class TooManyReports(ReportRefused):
+class TooManyReports(ReportRefused, LimitReached):
     message = "You have sent many reports in the last hour. Please try again later."
-    status = 429
+    retry_after = 3600
 
 
 def _lock(comment):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from symptomdb.background import queue_email
+from symptomdb.limits import LimitReached
 
 from . import identity, notifications, rules
 from .models import Comment, body_fingerprint
@@ -21,17 +22,16 @@ class CommentRefused(Exception):
     message = ""
 
 
-class RateLimited(CommentRefused):
+class RateLimited(CommentRefused, LimitReached):
     """Over one of the limits; ``retry_after`` seconds until the next comment is accepted."""
 
     def __init__(self, limit, retry_after):
-        super().__init__(limit)
-        self.retry_after = max(1, int(retry_after))
-        minutes = max(1, round(self.retry_after / 60))
+        minutes = max(1, round(retry_after / 60))
         wait = f"{minutes} minute{'s' if minutes != 1 else ''}"
-        self.message = (
+        super().__init__(
             f"You have posted {limit.count} comments in the last {limit.window_minutes} minutes "
-            f"{limit.described}. Please wait about {wait} before posting again."
+            f"{limit.described}. Please wait about {wait} before posting again.",
+            retry_after,
         )
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from articles.models import PublishedVersion
 from authors.ratings import anonymous_reader, new_reader, remember_reader
 from symptomdb.addresses import address_hash, request_address_hash
+from symptomdb.responses import too_many_requests
 
 from . import changes, identity
 from .forms import CommentEditForm, CommentForm, ReportForm
@@ -28,13 +29,14 @@ from .section import (
 )
 
 
-def refused(request, article, message, status, headers=None):
-    response = render(
+def refused(request, article, message, status):
+    return render(
         request, "comments/refused.html", {"article": article, "message": message}, status=status
     )
-    for name, value in (headers or {}).items():
-        response[name] = value
-    return response
+
+
+def back_to_comments(article):
+    return (f"{article.get_absolute_url()}#comments", f"Back to “{article.title}”")
 
 
 def answer_comment_post(view, request):
@@ -66,9 +68,7 @@ def answer_comment_post(view, request):
             honeypot=data["website"],
         )
     except RateLimited as limit:
-        return refused(
-            request, version, limit.message, 429, headers={"Retry-After": str(limit.retry_after)}
-        )
+        return too_many_requests(request, limit, back=back_to_comments(version))
     except DuplicateComment as duplicate:
         tell_commenter(request, duplicate.message, kind="warning")
         shown = duplicate.comment is not None and duplicate.comment.status == "approved"
@@ -272,7 +272,7 @@ def report(request, pk):
             tell_commenter(request, already.message, kind="warning")
             return response
         except changes.TooManyReports as limit:
-            return refused(request, version, limit.message, 429, headers={"Retry-After": "3600"})
+            return too_many_requests(request, limit, back=back_to_comments(version))
         tell_commenter(request, "Thank you for your report: a moderator will look at it.")
         return response
     return render(

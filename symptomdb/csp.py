@@ -19,7 +19,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from .addresses import request_address_hash
+from .limits import LimitReached
 from .models import CspReport
+from .responses import too_many_requests
 
 ENDPOINT_NAME = "csp-endpoint"
 FIELDS = {
@@ -82,9 +84,7 @@ def csp_report(request):
         or CspReport.objects.since(now - timedelta(hours=1)).count()
         >= settings.CSP_REPORTS_PER_HOUR
     ):
-        response = HttpResponse("Too many reports.", status=429, content_type="text/plain")
-        response["Retry-After"] = "60"
-        return response
+        return too_many_requests(request, LimitReached("Too many reports.", retry_after=60))
     try:
         payload = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):

@@ -9,9 +9,11 @@ import logging
 from http import HTTPStatus
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.html import format_html
+
+from .limits import LimitReached
 
 logger = logging.getLogger(__name__)
 
@@ -25,9 +27,10 @@ PLAIN_PAGE = (
 )
 
 
-def error_page(template_name, status, message="", headers=None):
+def error_page(template_name, status, message="", headers=None, back=None):
+    """The site's page for ``status``; ``back`` is (url, label) of the page the reader came from."""
     try:
-        body = render_to_string(template_name, {"message": message})
+        body = render_to_string(template_name, {"message": message, "back": back})
     except Exception:
         logger.exception("Could not render %s", template_name)
         body = format_html(PLAIN_PAGE, title=HTTPStatus(status).phrase, message=message)
@@ -39,10 +42,13 @@ def bad_request(request, message=""):
     return error_page("400.html", 400, message)
 
 
-def too_many_requests(request, message="", retry_after=None):
-    """429 with the site's page; ``message`` says what was limited and when to try again."""
-    headers = {"Retry-After": str(int(retry_after))} if retry_after else None
-    return error_page("429.html", 429, message, headers)
+def too_many_requests(request, limit, back=None):
+    """The answer to every ``LimitReached``: 429 with ``Retry-After``, and the site's page saying
+    what was limited and when to try again (JSON for a script that asks for it)."""
+    headers = {"Retry-After": str(limit.retry_after)}
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"ok": False, "error": limit.message}, status=429, headers=headers)
+    return error_page("429.html", 429, limit.message, headers, back)
 
 
 def service_unavailable(request, message=""):
@@ -51,12 +57,9 @@ def service_unavailable(request, message=""):
 
 def login_locked_out(request, original_response=None, credentials=None):
     """django-axes lockout: too many failed admin sign-ins from this address."""
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return too_many_requests(
-        request,
-        f"Too many failed sign-in attempts. Try again in {minutes} minutes.",
-        retry_after=settings.AXES_COOLOFF_TIME.total_seconds(),
-    )
+    seconds = settings.AXES_COOLOFF_TIME.total_seconds()
+    message = f"Too many failed sign-in attempts. Try again in {int(seconds // 60)} minutes."
+    return too_many_requests(request, LimitReached(message, retry_after=seconds))
 
 
 # URLconf error handlers (symptomdb/urls.py).

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from authors.models import Rating
 from tests.factories import staff_user
 
-from .conftest import csrf_token_from, fresh, returning_reader
+from .helpers import csrf_token_from, fresh, returning_reader
 
 pytestmark = pytest.mark.django_db
 
@@ -186,6 +186,9 @@ def test_over_the_address_cap_is_429_with_a_message_and_stores_nothing(client, a
     response = post(client, author, {"score": "5"})
     assert response.status_code == 429
     assert "Too many ratings of this author from your network today" in response.content.decode()
+    # The first of the day's ratings is a day old in just under 24 hours.
+    assert 86_000 < int(response["Retry-After"]) <= 86_400
+    assert f"Back to {author.display_name}" in response.content.decode()
     client.cookies.clear()
     response = post(client, author, {"score": "5"}, json=True)
     assert response.status_code == 429

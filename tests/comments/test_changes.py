@@ -134,6 +134,21 @@ def test_a_reader_reports_a_comment_once(client, article, make_comment):
     assert CommentReport.objects.get().note == "Dangerous."
 
 
+def test_reports_from_one_address_past_the_hourly_limit_are_refused_with_429(
+    article, make_comment, settings
+):
+    settings.COMMENTS_REPORTS_PER_ADDRESS_PER_HOUR = 2
+    comments = [make_comment(article, body=f"Comment {n}") for n in range(3)]
+    # Three readers in one browser each (new cookies), behind one address.
+    assert [report(Client(), comment).status_code for comment in comments[:2]] == [302, 302]
+    response = report(Client(), comments[2])
+    assert response.status_code == 429
+    assert response["Retry-After"] == "3600"
+    assert "You have sent many reports in the last hour" in response.content.decode()
+    assert f"Back to “{article.title}”" in response.content.decode()
+    assert CommentReport.objects.count() == 2
+
+
 def test_a_report_without_a_reason_says_what_is_missing(client, article, make_comment):
     comment = make_comment(article)
     response = client.post(reverse("comments:report", args=[comment.pk]), {"note": "?"})

@@ -1,11 +1,14 @@
 """Error pages: in the site's style, leaking nothing, and rendered without the database (these
 tests have no database access: any query would fail them)."""
 
+import json
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from symptomdb.limits import LimitReached
 from symptomdb.responses import permission_denied, service_unavailable, too_many_requests
 
 
@@ -37,17 +40,27 @@ def test_500_page_renders_without_the_database():
 
 def test_429_response_renders_the_message_without_the_database():
     request = RequestFactory().get("/")
-    response = too_many_requests(request, "Only three comments per ten minutes.", retry_after=600)
+    limit = LimitReached("Only three comments per ten minutes.", retry_after=599.2)
+    response = too_many_requests(request, limit, back=("/a/article/", "Back to the article"))
     assert response.status_code == 429
     assert response.headers["Retry-After"] == "600"
     html = response.content.decode()
     assert "Too many requests" in html
     assert "Only three comments per ten minutes." in html
+    assert '<a href="/a/article/">Back to the article</a>' in html
 
 
 def test_429_message_is_escaped():
-    response = too_many_requests(RequestFactory().get("/"), "<b>slow down</b>")
+    response = too_many_requests(RequestFactory().get("/"), LimitReached("<b>slow down</b>"))
     assert "&lt;b&gt;slow down&lt;/b&gt;" in response.content.decode()
+
+
+def test_429_answers_json_to_a_script_that_asks_for_it():
+    request = RequestFactory().get("/", headers={"accept": "application/json"})
+    response = too_many_requests(request, LimitReached("Wait a minute.", retry_after=60))
+    assert response.status_code == 429
+    assert response.headers["Retry-After"] == "60"
+    assert json.loads(response.content) == {"ok": False, "error": "Wait a minute."}
 
 
 def test_503_response_renders_without_the_database():
