@@ -193,3 +193,15 @@ def rate_many(rate):
         return n
 
     return rate_many
+
+
+@pytest.fixture
+def editor_user(db):
+    """An account in the Editors group (Edna)."""
+    return factories.staff_user("edna", "Editors", email="edna@example.org")
+
+
+@pytest.fixture
+def editor_client(editor_user):
+    """A browser signed in as ``editor_user``."""
+    return factories.signed_in_client(editor_user)

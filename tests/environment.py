@@ -19,6 +19,14 @@ def pytest_load_initial_conftests(early_config, parser, args):
     os.environ["DJANGO_STATIC_MANIFEST"] = "0"
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # The whole suite signs in with a fast hasher: tests prove who may sign in, not the
+    # hasher's cost (a production hash takes a good part of a second on this machine).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def pytest_report_header(config):
     from django.conf import settings
 

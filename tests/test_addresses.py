@@ -5,7 +5,7 @@ import pytest
 from django.test import RequestFactory, override_settings
 
 from symptomdb.addresses import address_hash, client_address
-from tests.production.conftest import run_python
+from tests.processes import run_python
 
 
 def request_from(remote, forwarded=None):

@@ -11,7 +11,6 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.conf import settings as django_settings
-from django.db import connection
 from django.tasks import TaskResultStatus
 from django.urls import reverse
 from django.utils import timezone
@@ -26,14 +25,13 @@ from symptomdb.background import (
 )
 from symptomdb.models import OutgoingEmail, TaskKey
 from tests.factories import signed_in_client, staff_user
+from tests.markers import needs_postgres
+from tests.stack import database_url
 
 pytestmark = pytest.mark.django_db
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-needs_postgres = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="several worker processes need a database server (the PostgreSQL pass runs this)",
-)
+several_workers = needs_postgres("several worker processes need a database server")
 
 
 def test_a_refusing_then_accepting_server_gets_each_email_exactly_once(smtp_server, run_tasks):
@@ -208,15 +206,7 @@ def manage(*args, env=None):
     )
 
 
-def database_url():
-    settings_dict = connection.settings_dict
-    return (
-        f"postgres://{settings_dict['USER']}@{settings_dict['HOST'] or '127.0.0.1'}:"
-        f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
-    )
-
-
-@needs_postgres
+@several_workers
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_process_200_emails_and_none_is_sent_twice():
     from tests.mailserver import LocalSmtpServer
@@ -241,7 +231,7 @@ def test_two_workers_process_200_emails_and_none_is_sent_twice():
     assert len({ids[0] for ids in results.values_list("worker_ids", flat=True)}) == 2
 
 
-@needs_postgres
+@several_workers
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_send_leaves_the_email_to_be_sent_once_later(run_tasks, settings):
     from tests.mailserver import LocalSmtpServer

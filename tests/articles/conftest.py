@@ -40,11 +40,6 @@ def reviewer(db):
 
 
 @pytest.fixture
-def editor_user(db):
-    return staff_user("edna", "Editors", email="edna@example.org")
-
-
-@pytest.fixture
 def roleless_staff_user(db):
     """Staff without any article or author permission."""
     return staff_user("mo")
@@ -58,11 +53,6 @@ def author_client(author_user):
 @pytest.fixture
 def other_author_client(other_author_user):
     return signed_in_client(other_author_user)
-
-
-@pytest.fixture
-def editor_client(editor_user):
-    return signed_in_client(editor_user)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from articles.models import Category, Section
 from comments import moderation
 from comments.models import Comment
 from tests.factories import publish, signed_in_client, staff_user
-from tests.production.conftest import fetch_in_subprocess, run_manage, run_python
+from tests.processes import fetch_in_subprocess, run_manage, run_python
 from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from authors.models import Rating, RatingVoid
 
-from .conftest import fresh
+from .helpers import fresh
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from authors.ratings import rate_author
 from symptomdb.addresses import origin_of
 from tests.markers import needs_postgres
 
-from .conftest import long_standing
+from .helpers import long_standing
 
 THREADS = 8
 READERS_PER_THREAD = 5

@@ -9,7 +9,7 @@ from django.urls import reverse
 from authors.models import Affiliation, AuthorAffiliation
 from tests.queries import count_queries
 
-from .conftest import csrf_token_from
+from .helpers import csrf_token_from
 
 pytestmark = pytest.mark.django_db
 

@@ -19,13 +19,6 @@ def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-@pytest.fixture
-def editor_client(client, django_user_model):
-    editor = django_user_model.objects.create_superuser("editor", "editor@example.com", None)
-    client.force_login(editor)
-    return client
-
-
 def jpeg_with_exif(size=(2400, 1600)):
     image = Image.new("RGB", size, (200, 120, 40))
     exif = Image.Exif()
@@ -215,7 +208,7 @@ print((after - before) // 1024)
 def test_a_36_megapixel_photo_is_decoded_small(tmp_path):
     """Draft mode decodes the JPEG at a fraction of its size: the process grows by a few MB,
     not the 80 MB and more of the whole picture."""
-    from tests.production.conftest import run_python
+    from tests.processes import run_python
 
     path = tmp_path / "big.jpg"
     Image.new("RGB", (7360, 4912), (90, 140, 200)).save(path, format="JPEG", quality=80)

@@ -16,7 +16,7 @@ from authors.ratings import Reader, rate_author, release_aged_ratings, void_rati
 from symptomdb.addresses import origin_of
 from tests.factories import staff_user
 
-from .conftest import csrf_token_from, fresh, long_standing
+from .helpers import csrf_token_from, fresh, long_standing
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from authors.models import Author, Rating, RatingVoid
 from authors.ratings import RatingLimitReached, Reader, rate_author, void_rating
 from symptomdb.addresses import origin_of
 
-from .conftest import fresh, long_standing
+from .helpers import fresh, long_standing
 
 pytestmark = pytest.mark.django_db
 

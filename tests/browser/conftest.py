@@ -132,11 +132,6 @@ def page(new_page):
     return new_page()
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def seeded(transactional_db):
     """The demo content and accounts, loaded and published with the same commands as

@@ -96,10 +96,9 @@ def test_demo_comments_are_loaded_once_with_threads_and_pending_ones(client):
     assert Comment.objects.awaiting_moderation().count() >= 2
 
 
-def test_the_demo_moderator_joins_the_moderators_group(settings):
+def test_the_demo_moderator_joins_the_moderators_group():
     from django.contrib.auth import get_user_model
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("create_demo_accounts")
     moderator = get_user_model().objects.get(username="moderator")
     assert moderator.groups.filter(name="Moderators").exists()

@@ -3,7 +3,7 @@ parts (proxy header, admin URL, object-store media) are wired from the environme
 
 import json
 
-from .conftest import PRODUCTION_ENV, run_manage, run_python
+from tests.processes import PRODUCTION_ENV, run_manage, run_python
 
 
 def test_check_deploy_reports_nothing_with_the_documented_production_variables():

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from .conftest import fetch_in_subprocess, run_manage
+from tests.processes import fetch_in_subprocess, run_manage
 
 
 @pytest.mark.django_db

@@ -7,8 +7,7 @@ import logging
 import pytest
 
 from symptomdb.observability import JsonFormatter, RequestIdFilter
-
-from .conftest import run_python
+from tests.processes import run_python
 
 pytestmark = pytest.mark.django_db
 

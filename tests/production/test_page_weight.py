@@ -6,7 +6,7 @@ import gzip
 import json
 import re
 
-from .conftest import run_python
+from tests.processes import run_python
 
 # 20 KiB until the page gained its printed address, icons, condition names in the structured
 # data and two more index links (about 500 bytes, 120 compressed).

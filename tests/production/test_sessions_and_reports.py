@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from symptomdb.models import CspReport
 from tests.factories import signed_in_client, staff_user
-
-from .conftest import PRODUCTION_ENV, run_python
+from tests.processes import PRODUCTION_ENV, run_python
 
 pytestmark = pytest.mark.django_db
 

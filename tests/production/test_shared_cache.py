@@ -6,34 +6,30 @@ import re
 import secrets
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from articles.models import Section
 from comments import moderation
 from comments.models import Comment
 from tests.factories import publish, staff_user
 from tests.mailserver import free_port
+from tests.markers import needs_postgres
+from tests.stack import database_url, wait_until_answering
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="several server processes need a database server (the PostgreSQL pass runs this)",
-    ),
+    needs_postgres("several server processes need a database server"),
 ]
 
 
 @pytest.fixture
 def server():
     """gunicorn with two workers on the test database and the Redis cache."""
-    settings_dict = connection.settings_dict
     port = free_port()
     env = {
         "PATH": os.environ["PATH"],
@@ -43,10 +39,7 @@ def server():
         "DJANGO_STATIC_MANIFEST": "0",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_LOG_LEVEL": "WARNING",
-        "DATABASE_URL": (
-            f"postgres://{settings_dict['USER']}@{settings_dict['HOST'] or '127.0.0.1'}:"
-            f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
-        ),
+        "DATABASE_URL": database_url(),
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
         "DJANGO_CACHE_PREFIX": f"test-{port}",
         "GUNICORN_WORKERS": "2",
@@ -61,12 +54,7 @@ def server():
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    for _ in range(60):
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=2)  # noqa: S310 - local server
-            break
-        except OSError:
-            time.sleep(0.5)
+    wait_until_answering(base + "/healthz", seconds=30)
     yield base
     process.terminate()
     process.wait(timeout=20)

@@ -4,7 +4,7 @@ fingerprinted names."""
 
 import re
 
-from .conftest import run_python
+from tests.processes import run_python
 
 
 def test_collectstatic_fingerprints_and_compresses_and_pages_use_the_fingerprinted_names(
