@@ -45,10 +45,16 @@ class WorkflowForm(forms.Form):
         help_text="For scheduling: a future time.",
     )
     reviewer = forms.ModelChoiceField(
-        queryset=Author.objects.none(), required=False, label="Medically reviewed by"
+        queryset=Author.objects.none(),
+        required=False,
+        label="Medically reviewed by",
+        help_text="Another clinician than the author.",
     )
     reviewed_on = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Review date"
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        label="Review date",
+        help_text="Today if empty.",
     )
 
     def __init__(self, *args, article, **kwargs):
