@@ -48,7 +48,9 @@ def max_results():
 
 
 def config():
-    return getattr(settings, "SEARCH_CONFIG", "english")
+    """The text search configuration: English stemming that ignores accents (migration 0020),
+    so "meniere" finds "Ménière" and "cafe" "café"."""
+    return settings.SEARCH_CONFIG
 
 
 def uses_postgres():
@@ -71,10 +73,16 @@ def plain_text(rendered_html):
 
 def search_parts(version):
     """The searchable text of a version: (intro, sections, conclusion), each plain text."""
-    sections = " ".join(
-        f"{section.heading}. {plain_text(section.body_html)}" for section in version.page_sections
+    return text_parts(version.intro_html, version.sections, version.conclusion_html)
+
+
+def text_parts(intro_html, sections, conclusion_html):
+    """(intro, sections, conclusion) as plain text, from a version's stored fields (``sections``
+    as stored: a list of dicts with a heading and a rendered body)."""
+    body = " ".join(
+        f"{section['heading']}. {plain_text(section['body_html'])}" for section in sections
     )
-    return plain_text(version.intro_html), sections, plain_text(version.conclusion_html)
+    return plain_text(intro_html), body, plain_text(conclusion_html)
 
 
 def search_text(version):
@@ -86,18 +94,23 @@ def search_text(version):
 def index_version(version):
     """On PostgreSQL, fill the saved version's ``search_vector`` and ``head_vector`` (one
     UPDATE)."""
-    if not uses_postgres():
-        return
-    intro, sections, conclusion = search_parts(version)
+    if uses_postgres():
+        type(version).objects.filter(pk=version.pk).update(**vectors(*search_parts(version)))
+
+
+def vectors(intro, sections, conclusion):
+    """The two search vectors of a version row, as an update's expressions: the head (title,
+    condition and other names, then the intro) and the whole text (the head, then sections and
+    conclusion). Used on the model's and on migrations' historical rows alike."""
     head = SearchVector(
         "title", "condition", "alternative_names", weight="A", config=config()
     ) + SearchVector(Value(intro), weight="B", config=config())
-    type(version).objects.filter(pk=version.pk).update(
-        head_vector=head,
-        search_vector=head
+    return {
+        "head_vector": head,
+        "search_vector": head
         + SearchVector(Value(sections), weight="C", config=config())
         + SearchVector(Value(conclusion), weight="D", config=config()),
-    )
+    }
 
 
 def query_words(query):

@@ -173,8 +173,6 @@ WHITENOISE_ROOT = BASE_DIR / "symptomdb" / "root_files"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -458,7 +456,9 @@ REFERENCE_CHECK_BATCH = 20
 REFERENCE_CHECK_ALLOW_PRIVATE = env_bool("DJANGO_REFERENCE_CHECK_ALLOW_PRIVATE")
 
 # Discovery: search, feeds, sitemap and structured data.
-SEARCH_CONFIG = os.environ.get("DJANGO_SEARCH_CONFIG", "english")
+# PostgreSQL's text search configuration: "symptomdb_english" (articles migration 0020) is
+# English stemming after unaccent.
+SEARCH_CONFIG = os.environ.get("DJANGO_SEARCH_CONFIG", "symptomdb_english")
 # Results listed (and counted) per query at most: "More than 1,000 results" beyond.
 SEARCH_MAX_RESULTS = 1000
 FEED_ITEMS = 20

@@ -5,7 +5,6 @@ alike, so the A-Z files "What are the causes ... of heterotopic calcifications?"
 import re
 from html import unescape
 
-from django.conf import settings
 from django.db import migrations, models
 
 from articles.conditions import alternative_names_from, condition_from
@@ -42,7 +41,8 @@ def fill_names(apps, schema_editor):
             "condition || ' ' || alternative_names), 'A'), "
             "search_vector = coalesce(search_vector, '') || setweight(to_tsvector("
             "%s::regconfig, condition || ' ' || alternative_names), 'A') WHERE id = ANY(%s)",
-            [getattr(settings, "SEARCH_CONFIG", "english")] * 2 + [changed],
+            # English stemming, as the vectors were built then; 0020 rebuilds them all.
+            ["english"] * 2 + [changed],
         )
 
 
