@@ -4,6 +4,7 @@ import re
 from contextlib import contextmanager
 from pathlib import Path
 
+from django.urls import reverse
 from playwright.sync_api import expect
 
 HERE = Path(__file__).resolve().parent
@@ -33,8 +34,13 @@ def step(name):
 
 
 def login(page, username, password=DEMO_PASSWORD):
-    """Sign in through the admin's login form, as a person would."""
-    page.goto("/admin/login/")
+    """Sign in through the admin's login form, as a person would.
+
+    The page's context has the live server's URL as its ``base_url`` (``new_page`` in
+    conftest.py), so the path from ``reverse`` is opened on the live server, wherever
+    ``DJANGO_ADMIN_URL`` mounts the admin.
+    """
+    page.goto(reverse("admin:login"))
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()

@@ -3,13 +3,15 @@
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from comments import moderation
 from comments.models import Comment, ModerationEvent
 
 pytestmark = pytest.mark.django_db
 
-CHANGELIST = "/admin/comments/comment/"
+CHANGELIST = reverse("admin:comments_comment_changelist")
+DASHBOARD = reverse("admin:index")
 
 
 def bulk(client, action, comments, **extra):
@@ -27,9 +29,8 @@ def test_the_queue_lists_pending_comments_first_newest_first(
     assert response.status_code == 200
     rows = [comment.pk for comment in response.context["cl"].result_list]
     assert rows[:2] == [newer.pk, older.pk]
-    page = response.content.decode()
-    assert article.title in page
-    assert newer.email in page
+    assertContains(response, article.title)
+    assertContains(response, newer.email)
 
 
 def test_the_queue_filters_by_status_and_article(
@@ -42,9 +43,10 @@ def test_the_queue_filters_by_status_and_article(
         CHANGELIST, {"status__exact": "spam", "article__id__exact": article.pk}
     )
     assert [comment.pk for comment in response.context["cl"].result_list] == [spam.pk]
-    page = moderator_client.get(CHANGELIST).content.decode()
+    page = moderator_client.get(CHANGELIST)
     for status in ("Pending", "Approved", "Rejected", "Spam"):
-        assert f">{status}</a>" in page
+        link = f'<a href="?status__exact={status.lower()}">{status}</a>'
+        assertContains(page, link, html=True)
 
 
 def test_bulk_approve_through_the_admin_records_who_and_when(
@@ -52,7 +54,7 @@ def test_bulk_approve_through_the_admin_records_who_and_when(
 ):
     comments = [make_comment(article, status=Comment.Status.PENDING) for _ in range(3)]
     response = bulk(moderator_client, "approve_comments", comments)
-    assert response.status_code == 302
+    assertRedirects(response, CHANGELIST, fetch_redirect_response=False)
     assert Comment.objects.approved().count() == 3
     for comment in Comment.objects.all():
         assert comment.decided_by == moderator
@@ -69,8 +71,7 @@ def test_reject_and_spam_ask_for_a_reason_then_record_it(
 ):
     comments = [make_comment(article, status=Comment.Status.PENDING) for _ in range(2)]
     confirm = bulk(moderator_client, action, comments)
-    assert confirm.status_code == 200
-    assert 'name="reason"' in confirm.content.decode()
+    assertContains(confirm, 'name="reason"')
     assert not ModerationEvent.objects.exists()
 
     done = bulk(
@@ -81,7 +82,7 @@ def test_reject_and_spam_ask_for_a_reason_then_record_it(
         reason="off-topic",
         note="Not about heels.",
     )
-    assert done.status_code == 302
+    assertRedirects(done, CHANGELIST, fetch_redirect_response=False)
     assert set(Comment.objects.values_list("status", flat=True)) == {status}
     event = ModerationEvent.objects.first()
     assert (event.actor, event.reason, event.note) == (moderator, "off-topic", "Not about heels.")
@@ -90,8 +91,7 @@ def test_reject_and_spam_ask_for_a_reason_then_record_it(
 def test_a_reason_is_required_to_reject(moderator_client, article, make_comment):
     comment = make_comment(article, status=Comment.Status.PENDING)
     response = bulk(moderator_client, "reject_comments", [comment], confirm="yes", reason="")
-    assert response.status_code == 200
-    assert "This field is required." in response.content.decode()
+    assertContains(response, "This field is required.")
     assert Comment.objects.get().status == Comment.Status.PENDING
 
 
@@ -102,16 +102,14 @@ def test_the_moderation_history_is_shown_read_only_on_the_comment(
     moderation.reject(comment, by=moderator, reason="abusive", note="Insults.")
     moderation.approve(comment, by=moderator, note="On appeal.")
     page = moderator_client.get(reverse("admin:comments_comment_change", args=[comment.pk]))
-    text = page.content.decode()
-    assert page.status_code == 200
-    assert "moderation history" in text.lower()
-    assert "Insults." in text
-    assert "On appeal." in text
-    assert "Abusive or disrespectful" in text
+    assertContains(page, "Moderation history")
+    assertContains(page, "Insults.")
+    assertContains(page, "On appeal.")
+    assertContains(page, "Abusive or disrespectful")
     # The words are the one thing a moderator may change, saying why; the history is not.
-    assert 'name="body"' in text
-    assert 'name="edit_reason"' in text
-    assert 'name="events-0-note"' not in text
+    assertContains(page, 'name="body"')
+    assertContains(page, 'name="edit_reason"')
+    assertNotContains(page, 'name="events-0-note"')
 
 
 def test_deciding_the_same_status_twice_writes_no_second_history_row(article, make_comment):
@@ -127,16 +125,19 @@ def test_the_admin_index_shows_how_many_comments_are_waiting(
     for _ in range(3):
         make_comment(article, status=Comment.Status.PENDING)
     make_comment(article)
-    page = moderator_client.get("/admin/").content.decode()
-    assert "<strong>3</strong> comments waiting for moderation" in page
+    assertContains(
+        moderator_client.get(DASHBOARD),
+        f'<a href="{CHANGELIST}?status__exact=pending">'
+        "<strong>3</strong> comments waiting for moderation</a>",
+        html=True,
+    )
 
 
 def test_a_moderator_cannot_edit_articles_or_users(moderator_client, article):
-    change = moderator_client.get(f"/admin/articles/article/{article.pk}/change/")
-    assert change.status_code == 404
-    assert article.title not in change.content.decode()
-    assert moderator_client.get("/admin/articles/article/").status_code == 403
-    assert moderator_client.get("/admin/auth/user/").status_code == 403
+    change = moderator_client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    assertNotContains(change, article.title, status_code=404)
+    assert moderator_client.get(reverse("admin:articles_article_changelist")).status_code == 403
+    assert moderator_client.get(reverse("admin:auth_user_changelist")).status_code == 403
 
 
 def test_an_author_cannot_moderate(client, article, make_comment, django_user_model, author):
@@ -149,9 +150,9 @@ def test_an_author_cannot_moderate(client, article, make_comment, django_user_mo
     comment = make_comment(article, status=Comment.Status.PENDING)
     client.force_login(user)
     assert client.get(CHANGELIST).status_code == 403
-    bulk(client, "approve_comments", [comment])
+    assert bulk(client, "approve_comments", [comment]).status_code == 403
     assert Comment.objects.get().status == Comment.Status.PENDING
-    assert "waiting for moderation" not in client.get("/admin/").content.decode()
+    assertNotContains(client.get(DASHBOARD), "waiting for moderation")
 
 
 def test_staff_who_may_only_view_comments_cannot_run_the_actions(
@@ -161,9 +162,9 @@ def test_staff_who_may_only_view_comments_cannot_run_the_actions(
     viewer.user_permissions.add(Permission.objects.get(codename="view_comment"))
     comment = make_comment(article, status=Comment.Status.PENDING)
     client.force_login(viewer)
-    page = client.get(CHANGELIST).content.decode()
-    assert "approve_comments" not in page
-    bulk(client, "approve_comments", [comment])
+    assertNotContains(client.get(CHANGELIST), "approve_comments")
+    # With no action open to this user the post only shows the list again, still without it.
+    assertNotContains(bulk(client, "approve_comments", [comment]), "approve_comments")
     assert Comment.objects.get().status == Comment.Status.PENDING
 
 
@@ -188,7 +189,7 @@ def test_the_moderators_group_has_only_comment_permissions():
 def test_a_rejected_comment_is_never_shown_publicly(client, article, make_comment, moderator):
     comment = make_comment(article, body="Hidden now.")
     moderation.reject(comment, by=moderator, reason="abusive")
-    assert "Hidden now." not in client.get(article.get_absolute_url()).content.decode()
+    assertNotContains(client.get(article.get_absolute_url()), "Hidden now.")
 
 
 def test_the_queue_query_count_does_not_grow_with_comments(
@@ -216,11 +217,12 @@ def test_a_moderator_decides_one_comment_from_its_page(
 ):
     comment = make_comment(article, status=Comment.Status.PENDING)
     page = moderator_client.get(reverse("admin:comments_comment_change", args=[comment.pk]))
-    text = page.content.decode()
-    assert 'value="approve_comments"' in text
-    assert f'name="_selected_action" value="{comment.pk}"' in text
+    assertContains(page, '<input type="hidden" name="action" value="approve_comments">', html=True)
+    assertContains(
+        page, f'<input type="hidden" name="_selected_action" value="{comment.pk}">', html=True
+    )
     response = bulk(moderator_client, "approve_comments", [comment])
-    assert response.status_code == 302
+    assertRedirects(response, CHANGELIST, fetch_redirect_response=False)
     comment.refresh_from_db()
     assert comment.status == Comment.Status.APPROVED
 
@@ -233,5 +235,4 @@ def test_viewers_without_the_moderate_permission_get_no_decision_buttons(
     comment = make_comment(article, status=Comment.Status.PENDING)
     client.force_login(viewer)
     page = client.get(reverse("admin:comments_comment_change", args=[comment.pk]))
-    assert page.status_code == 200
-    assert "approve_comments" not in page.content.decode()
+    assertNotContains(page, "approve_comments")
