@@ -8,7 +8,7 @@ PORT ?= 8000
 # `make run` is a local trial: debug on, with a secret key kept in .venv (never in the repo).
 LOCAL := DJANGO_DEBUG=1 DJANGO_SECRET_KEY="$$(cat $(VENV)/secret_key)"
 
-.PHONY: run serve test test-fast install lint format demo clean bench
+.PHONY: run serve test test-fast coverage vnu install lint format demo clean bench lock upgrade
 
 # The site and, beside it, the background worker (emails, reminders, link checks) that stops with it.
 run: demo
@@ -58,10 +58,17 @@ serve: install
 # The HTML checker (vnu, tests/validity) comes from npm, pinned, when npm is present.
 VNU_VERSION := 26.9.27
 VNU_JAR := $(VENV)/vnu/node_modules/vnu-jar/build/dist/vnu.jar
-test: install
+vnu: install
 	@test -f $(VNU_JAR) || ! command -v npm >/dev/null 2>&1 || \
 	  npm install --silent --no-audit --no-fund --prefix $(VENV)/vnu vnu-jar@$(VNU_VERSION)
+
+test: install vnu
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# `make test` under coverage.py: the apps' branch coverage, below 90% fails (pyproject.toml).
+coverage: install vnu
+	$(VENV)/bin/coverage run -m pytest $(PYTEST_ARGS)
+	$(VENV)/bin/coverage report
 
 # The quick loop while coding (about 100 s): the suite without the tests marked `slow`
 # (browsers, servers, subprocesses, transactional tests, thousands of rows); `make test` runs
@@ -74,13 +81,16 @@ bench: install
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(PY) bench/run.py
 
+# The checks pre-commit runs before each commit (`.venv/bin/pre-commit install` once), and CI.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	git ls-files -z '*.py' | xargs -0 $(VENV)/bin/django-upgrade --target-version 6.1
 
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+	git ls-files -z '*.py' | xargs -0 $(VENV)/bin/django-upgrade --target-version 6.1 || true
 
 install: $(INSTALLED)
 
@@ -106,10 +116,25 @@ $(PY):
 	echo "Creating $(VENV) with $$py ($$("$$py" --version))"; \
 	"$$py" -m venv $(VENV)
 
-$(INSTALLED): requirements.txt | $(PY)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+# The locks (requirements.txt for production, requirements-dev.txt with the test tools) pin every
+# package with its hashes; pyproject.toml lists what we depend on directly.
+$(INSTALLED): requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
 	@test -s $(VENV)/secret_key || $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $(VENV)/secret_key
 	@touch $@
+
+# Regenerate both locks from pyproject.toml after changing a dependency there; `make upgrade`
+# moves every pin, direct or not, to its latest release. Then run `make test`.
+PIP_COMPILE = $(VENV)/tools/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links
+lock: | $(PY)
+	@test -x $(VENV)/tools/bin/pip-compile || { $(PY) -m venv $(VENV)/tools && \
+	  $(VENV)/tools/bin/pip install --quiet --disable-pip-version-check pip-tools==7.6.2; }
+	CUSTOM_COMPILE_COMMAND="make lock" $(PIP_COMPILE) $(LOCK_ARGS) -o requirements.txt pyproject.toml
+	CUSTOM_COMPILE_COMMAND="make lock" $(PIP_COMPILE) $(LOCK_ARGS) --extra dev -o requirements-dev.txt pyproject.toml
+
+upgrade:
+	$(MAKE) lock LOCK_ARGS=--upgrade
 
 demo: install
 	@$(LOCAL) $(PY) manage.py migrate --no-input

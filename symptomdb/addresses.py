@@ -44,7 +44,7 @@ def client_address(request):
     remote = request.META.get("REMOTE_ADDR", "")
     if not is_trusted_proxy(remote):
         return remote
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    forwarded = request.headers.get("x-forwarded-for", "").split(",")
     for part in reversed(forwarded):
         parsed = _parse(part)
         if parsed is None:

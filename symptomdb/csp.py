@@ -70,7 +70,7 @@ def as_row(body, address_hash):
 @require_POST
 def csp_report(request):
     limit = settings.CSP_REPORT_MAX_BYTES
-    declared = request.META.get("CONTENT_LENGTH") or "0"
+    declared = request.headers.get("content-length") or "0"
     if not declared.isdigit() or int(declared) > limit:
         return HttpResponse("Report too large.", status=413, content_type="text/plain")
     body = request.read(limit + 1)
