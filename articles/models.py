@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import normalize_newlines
 
+from authors.models import AuthorAffiliation
 from comments.models import Comment, CommentSettings
 from symptomdb.roles import is_editor
 
@@ -666,8 +667,6 @@ class PublishedVersionQuerySet(models.QuerySet):
 
     def with_byline(self):
         """Category, author and the author's primary affiliation, in fixed queries."""
-        from authors.models import AuthorAffiliation
-
         return (
             self.select_related("category", "author")
             .without_search_columns()
@@ -683,8 +682,6 @@ class PublishedVersionQuerySet(models.QuerySet):
 
     def with_review(self):
         """The medical reviewer and their primary affiliation, in fixed queries."""
-        from authors.models import AuthorAffiliation
-
         return self.select_related("reviewed_by").prefetch_related(
             Prefetch(
                 "reviewed_by__affiliation_links",

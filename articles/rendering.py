@@ -9,6 +9,8 @@ import re
 import nh3
 from markdown_it import MarkdownIt
 
+from .references import link_citations
+
 ALLOWED_TAGS = {
     "a",
     "blockquote",
@@ -63,8 +65,6 @@ def render_markdown(source, *, citations=False):
         return ""
     html = _markdown.render(source)
     if citations:
-        from .references import link_citations
-
         html = link_citations(html)
     return sanitize_html(html).strip()
 
