@@ -877,7 +877,8 @@ class PublishedVersion(models.Model):
         indexes = [
             models.Index(fields=["live_from", "live_until"], name="version_live_idx"),
             models.Index(fields=["live_until"], name="version_live_until_idx"),
-            models.Index(fields=["-first_published_at"], name="version_newest_idx"),
+            # Newest first, ties by id: lists and the ranked search candidates stop early.
+            models.Index(fields=["-first_published_at", "-id"], name="version_newest_idx"),
         ]
 
     def __str__(self):

@@ -232,7 +232,8 @@ class SearchResults:
 def search_articles(query, articles=None):
     """Live versions matching ``query`` or one of its synonym rewrites (``articles.synonyms``):
     those whose title, condition or intro match, title hits first and ranked; then those
-    matching elsewhere, newest first."""
+    matching elsewhere, newest first. On PostgreSQL at most the newest ``SEARCH_RANKED`` of the
+    first kind are ranked; any older ones join the second."""
     articles = PublishedVersion.objects.live() if articles is None else articles
     words = query_words(query)
     if not words:
@@ -245,9 +246,17 @@ def search_articles(query, articles=None):
         search_query = SearchQuery(" or ".join(rewrites), search_type="websearch", config=config())
         articles = articles.only(*LISTED_FIELDS)
         matches = articles.filter(search_vector=search_query)
-        # The head vector is part of the search vector: checking only the small one is enough.
-        head = (
+        # Ranked: the newest SEARCH_RANKED matches in the title, condition, other names or intro (the
+        # head vector is part of the search vector: checking only the small one is enough).
+        # Ranking every one of thousands of matches of a common word would cost as much as
+        # the page itself; most queries have fewer, and then every one is ranked.
+        ranked_ids = (
             articles.filter(head_vector=search_query)
+            .order_by("-first_published_at", "-pk")
+            .values("pk")[: settings.SEARCH_RANKED]
+        )
+        head = (
+            articles.filter(pk__in=ranked_ids)
             .annotate(
                 title_hit=Case(
                     When(SearchVectorExact(TitleWeights("head_vector"), search_query), then=1),
@@ -258,8 +267,8 @@ def search_articles(query, articles=None):
             )
             .order_by("-title_hit", "-rank", "-first_published_at", "pk")
         )
-        elsewhere = matches.exclude(head_vector=search_query).order_by("-first_published_at", "pk")
-        return SearchResults(matches, [head, elsewhere], marked, search_query)
+        rest = matches.exclude(pk__in=ranked_ids).order_by("-first_published_at", "-pk")
+        return SearchResults(matches, [head, rest], marked, search_query)
     # Without PostgreSQL: every word of some rewrite, as a substring (a plural also matches
     # its singular); no stemming or ranking beyond where the words are.
     matches_all, in_title, in_intro = Q(pk__in=[]), Q(pk__in=[]), Q(pk__in=[])

@@ -461,5 +461,8 @@ REFERENCE_CHECK_ALLOW_PRIVATE = env_bool("DJANGO_REFERENCE_CHECK_ALLOW_PRIVATE")
 SEARCH_CONFIG = os.environ.get("DJANGO_SEARCH_CONFIG", "symptomdb_english")
 # Results listed (and counted) per query at most: "More than 1,000 results" beyond.
 SEARCH_MAX_RESULTS = 1000
+# Matches in the title, condition, other names or intro ranked per query at most (the newest of
+# them; any others follow newest first): a common word's thousands of matches are not ranked.
+SEARCH_RANKED = 200
 FEED_ITEMS = 20
 RELATED_ARTICLES = 5

@@ -100,6 +100,8 @@ def test_list_pages_stay_within_budget_with_5_and_5000_articles(make_article):
         reverse("articles:sitemap"),
     ):
         assert queries(url) <= 7, url
+    # On a busy machine the seeding can outlast the synonym list's minute: read it afresh.
+    synonym_groups()
     assert queries(f"{reverse('articles:search')}?q=calcifications") <= SEARCH_PAGE
 
 

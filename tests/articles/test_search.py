@@ -249,3 +249,28 @@ def test_search_ignores_accents_and_the_migration_reindexes_older_versions(clien
     assert [version.title for version in search_articles("meniere")[0:5]] == [
         "What is Ménière's disease?"
     ]
+
+
+@needs_postgres("ranking is PostgreSQL's")
+def test_only_the_newest_head_matches_are_ranked_and_no_match_is_left_out(
+    client, make_article, settings
+):
+    """A common word's thousands of matches are not all ranked: the newest SEARCH_RANKED in
+    the title or intro are, and every other match follows, newest first."""
+    settings.SEARCH_RANKED = 2
+    now = timezone.now()
+    oldest = make_article(title="What is a blister?", live_from=now - timedelta(days=3))
+    body_only = make_article(
+        title="What is a corn?",
+        extra_sections=[("Care", "A blister plaster also helps.", "treatment")],
+        live_from=now - timedelta(days=2),
+    )
+    newer = make_article(title="Why does a blister itch?", live_from=now - timedelta(days=1))
+    newest = make_article(title="How do blisters heal?", live_from=now)
+    results = search_articles("blister")
+    assert results.count() == 4
+    listed = [version.article_id for version in results[0:10]]
+    # The two newest title matches, ranked; then the rest by date: the oldest title match
+    # after a newer match in a section.
+    assert set(listed[:2]) == {newer.pk, newest.pk}
+    assert listed[2:] == [body_only.pk, oldest.pk]
