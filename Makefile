@@ -8,7 +8,7 @@ PORT ?= 8000
 # `make run` is a local trial: debug on, with a secret key kept in .venv (never in the repo).
 LOCAL := DJANGO_DEBUG=1 DJANGO_SECRET_KEY="$$(cat $(VENV)/secret_key)"
 
-.PHONY: run serve test test-fast coverage vnu install lint format demo clean bench lock upgrade
+.PHONY: run serve test test-fast coverage vnu install lint format demo clean bench lock upgrade lighthouse
 
 # The site and, beside it, the background worker (emails, reminders, link checks) that stops with it.
 run: demo
@@ -80,6 +80,12 @@ test-fast: install
 bench: install
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(PY) bench/run.py
+
+# Lighthouse (npm, pinned, installed into .venv/lighthouse; Debian's Chromium) on the home,
+# article, author, A-Z and search pages under `make serve`: medians of 3 runs, and the failing
+# audits of any score below 100 (bench/lighthouse.py). Five to seven minutes.
+lighthouse: install
+	$(PY) bench/lighthouse.py
 
 # The checks pre-commit runs before each commit (`.venv/bin/pre-commit install` once), and CI.
 lint: install

@@ -45,10 +45,16 @@
   // One draft per article: the form posts to the article's own comment address.
   var key = "comment-draft:" + form.getAttribute("action").split("#")[0];
 
+  // "1,234" as the page's English dates and numbers are written. Not toLocaleString: its
+  // first call loads the browser's locale data, a long task while the page is loading.
+  function grouped(number) {
+    return String(number).replace(/\B(?=(\d{3})+$)/g, ",");
+  }
+
   function count() {
     if (counter && limit) {
-      counter.textContent = textarea.value.length.toLocaleString() + " of " +
-        limit.toLocaleString() + " characters.";
+      counter.textContent = grouped(textarea.value.length) + " of " + grouped(limit) +
+        " characters.";
     }
   }
   var section = document.getElementById("comments");

@@ -1,0 +1,57 @@
+"""nginx in front of the app (deploy/nginx.conf, run by `make serve`): pages leave compressed,
+a repeat visit gets 304, and nginx's own cache never keeps the 304 one browser asked for."""
+
+import gzip
+import http.client
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.markers import needs_postgres
+from tests.stack import make_serve
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    needs_postgres("the served stack needs a database server"),
+]
+
+
+def get(base, path, **headers):
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    try:
+        connection.request("GET", path, headers={"Host": "127.0.0.1", **headers})
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()
+
+
+def test_pages_leave_compressed_and_repeat_visits_get_304_without_nginx_caching_one(
+    make_article, tmp_path
+):
+    article = make_article(title="Is a remembered page ever served empty?")
+    listing, page = "/articles/", article.get_absolute_url()
+    with make_serve(tmp_path / "static", workers=2) as (front, app):
+        # A browser that holds the list asks first, before nginx keeps any copy of it.
+        _, headers, _ = get(app, listing)
+        status, _, body = get(front, listing, **{"If-None-Match": headers["ETag"]})
+        assert (status, body) == (304, b"")
+        # Every other reader still gets the whole list, from the app or nginx's cache.
+        for _ in range(2):
+            status, _, body = get(front, listing)
+            assert status == 200
+            assert "Is a remembered page ever served empty?" in body.decode()
+
+        status, headers, body = get(front, page, **{"Accept-Encoding": "gzip"})
+        assert (status, headers["Content-Encoding"]) == (200, "gzip")
+        assert "Is a remembered page ever served empty?" in gzip.decompress(body).decode()
+        # nginx marks the tag of what it compressed weak; the browser sends it back so.
+        assert headers["ETag"].startswith('W/"')
+        status, _, body = get(
+            front, page, **{"Accept-Encoding": "gzip", "If-None-Match": headers["ETag"]}
+        )
+        assert (status, body) == (304, b"")
+        status, _, body = get(front, page)
+        assert status == 200
+        assert "Is a remembered page ever served empty?" in body.decode()
