@@ -246,8 +246,8 @@ def search_articles(query, articles=None):
         search_query = SearchQuery(" or ".join(rewrites), search_type="websearch", config=config())
         articles = articles.only(*LISTED_FIELDS)
         matches = articles.filter(search_vector=search_query)
-        # Ranked: the newest SEARCH_RANKED matches in the title, condition, other names or intro (the
-        # head vector is part of the search vector: checking only the small one is enough).
+        # Ranked: the newest SEARCH_RANKED matches in the title, condition, other names or
+        # intro (the head vector is part of the search vector: checking only it is enough).
         # Ranking every one of thousands of matches of a common word would cost as much as
         # the page itself; most queries have fewer, and then every one is ranked.
         ranked_ids = (
