@@ -1,6 +1,6 @@
 """Readers' comment actions: post (on the article's own address), confirm an email address,
 forget a remembered commenter, unsubscribe; and, for one's own comments and others', edit,
-withdraw and report (``comments.own``, ``comments.reports``)."""
+withdraw and report (the changes themselves are ``comments.changes``)."""
 
 from django.conf import settings
 from django.contrib import messages
