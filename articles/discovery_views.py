@@ -10,6 +10,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
@@ -144,11 +145,28 @@ class SearchView(ParametersMixin, ListView):
         results = self.object_list
         return super().get_context_data(
             query=self.query,
+            page_title=f"Search: {self.query}" if self.query else "Search",
             suggested=self.suggested,
             results_label=results_label(results.count(), capped=results.capped),
             categories=Category.objects.with_published_counts() if self.query else [],
+            canonical_path=self.canonical_path(),
+            indexable=self.indexable(results, kwargs.get("error")),
             **kwargs,
         )
+
+    def canonical_path(self):
+        """One URL per query however it was typed ("Knee  Pain" is "knee pain"), so that
+        search engines list the page once."""
+        if not self.query:
+            return reverse("articles:search")
+        return f"{reverse('articles:search')}?{urlencode({'q': self.query.casefold()})}"
+
+    def indexable(self, results, error):
+        """Search engines may list a page of results, a landing page for a condition as people
+        name it ("ringing in the ears"). Pages that answer nothing are kept out: a refused
+        query, no results, or the results of a corrected spelling (the page of the corrected
+        words is the one to list)."""
+        return bool(self.query and not error and not self.suggested and results.count())
 
 
 def results_label(count, *, capped):
@@ -231,7 +249,9 @@ def robots_txt(request):
     lines = [
         "User-agent: *",
         f"Disallow: {reverse('admin:index')}",
-        f"Disallow: {reverse('articles:search')}",
+        # Search result pages are not disallowed: they are listed or refused page by page
+        # (SearchView.indexable), and suggestions of names are not pages.
+        f"Disallow: {reverse('articles:suggest')}",
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap'))}",
     ]

@@ -15,7 +15,7 @@ def canonical_url(context, path=""):
     path = path or request.path
     page = request.GET.get("page", "")
     if page.isdigit() and int(page) > 1:
-        path = f"{path}?page={int(page)}"
+        path = f"{path}{'&' if '?' in path else '?'}page={int(page)}"
     return request.build_absolute_uri(path)
 
 

@@ -98,7 +98,7 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(cl
     lines = response.content.decode().splitlines()
     assert "User-agent: *" in lines
     assert "Disallow: /admin/" in lines
-    assert "Disallow: /search/" in lines
+    assert "Disallow: /search/conditions/" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
     assert client.head("/robots.txt").status_code == 200
     assert client.post("/robots.txt").status_code == 405

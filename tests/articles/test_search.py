@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article, PublishedVersion, Section
 from articles.search import search_articles
@@ -97,6 +98,50 @@ def test_no_results_page_offers_help(client, seed_article):
     assert response.status_code == 200
     assert "No articles match" in page
     assert reverse("articles:symptoms") in page
+
+
+NOINDEX = '<meta name="robots" content="noindex">'
+
+
+def test_a_page_of_results_may_be_listed_under_one_url_per_query(client, seed_article):
+    response = client.get(SEARCH, {"q": "  Calcifications   Surgery "})
+    assert result_titles(response) == [seed_article.title]
+    assertNotContains(response, NOINDEX, html=True)
+    canonical = '<link rel="canonical" href="http://testserver/search/?q=calcifications+surgery">'
+    assertContains(response, canonical, html=True)
+    assertContains(response, "<title>Search: Calcifications Surgery · Symptom Database</title>")
+    crawled = client.get("/robots.txt").content.decode().splitlines()
+    assert "Disallow: /search/" not in crawled
+
+
+@pytest.mark.parametrize(
+    ("parameters", "status"),
+    [
+        ({}, 200),  # the bare form
+        ({"q": "qwertyuiop"}, 200),  # nothing found
+        ({"q": "a" * 201}, 400),  # refused
+    ],
+)
+def test_pages_that_answer_nothing_are_kept_out_of_search_engines(
+    client, seed_article, parameters, status
+):
+    response = client.get(SEARCH, parameters)
+    assertContains(response, NOINDEX, html=True, status_code=status)
+
+
+@needs_postgres("spelling suggestions use PostgreSQL's trigram similarity")
+def test_the_results_of_a_corrected_spelling_are_kept_out_of_search_engines(client, seed_article):
+    response = client.get(SEARCH, {"q": "calcificaton"})
+    assert result_titles(response) == [seed_article.title]
+    assertContains(response, NOINDEX, html=True)
+
+
+def test_a_later_page_of_results_names_its_own_url(client, make_article, settings):
+    for _ in range(settings.ARTICLES_PER_PAGE + 1):
+        make_article()
+    response = client.get(SEARCH, {"q": "Condition", "page": 2})
+    canonical = '<link rel="canonical" href="http://testserver/search/?q=condition&page=2">'
+    assertContains(response, canonical, html=True)
 
 
 def test_empty_query_shows_the_form_without_results(client, seed_article):
