@@ -28,7 +28,7 @@ from threading import Lock
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -164,7 +164,22 @@ def author_stamp(kwargs):
 
 
 def generation():
-    """The numbers the database changes with every write behind the stamps: one tiny query."""
+    """The numbers the database changes with every write behind the stamps: one tiny query.
+
+    As a cached page's first query it also checks the connection, in place of Django's health
+    check (``CONN_HEALTH_CHECKS``: a ``SELECT 1`` first, a second round trip on every page): a
+    connection the database dropped fails it, and it runs again on a new one."""
+    connection.health_check_done = True
+    try:
+        return _generation()
+    except (InterfaceError, OperationalError):
+        if connection.in_atomic_block:
+            raise
+        connection.close()
+        return _generation()
+
+
+def _generation():
     with connection.cursor() as cursor:
         cursor.execute(GENERATION_SQL)
         return tuple(cursor.fetchall())
@@ -255,10 +270,31 @@ local_pages = Recent(LOCAL_PAGES)
 local_stamps = Recent(LOCAL_PAGES)
 
 
+# Cached pages' paths, resolved: a few of them are most of the traffic.
+local_routes = Recent(LOCAL_PAGES)
+
+
 def forget():
     """Drop this process's pages and stamps (tests, whose rollbacks reuse generation numbers)."""
     local_pages.clear()
     local_stamps.clear()
+    local_routes.clear()
+
+
+def route(path):
+    """(the page's kind, the URL's keyword arguments) for a path the cache may answer, else
+    None."""
+    found = local_routes.get(path)
+    if found is None:
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return None
+        if match.view_name not in PAGES:
+            return None
+        found = (match.view_name, match.kwargs)
+        local_routes.set(path, found)
+    return found
 
 
 def current_stamp(path, page, kwargs):
@@ -352,21 +388,21 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not (enabled() and shareable(request)):
             return self.get_response(request)
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
+        found = route(request.path_info)
+        if found is None:
             return self.get_response(request)
-        page = PAGES.get(match.view_name)
-        if page is None or (page.parameters is not None and set(request.GET) - page.parameters):
+        view_name, kwargs = found
+        page = PAGES[view_name]
+        if page.parameters is not None and set(request.GET) - page.parameters:
             return self.get_response(request)
         try:
-            stamp = current_stamp(request.path, page, match.kwargs)
+            stamp = current_stamp(request.path, page, kwargs)
         except DatabaseError:
             # The view answers (503 while the database is away): nothing to cache.
             return self.get_response(request)
         if stamp is None:  # not live: the view answers 404 or redirects
             return self.get_response(request)
-        key = key_for(match.view_name, request.path, sorted(request.GET.lists()), stamp)
+        key = key_for(view_name, request.path, sorted(request.GET.lists()), stamp)
         score, fragment = (None, None)
         if page.rating_author is not None:
             score, fragment = reader_rating(request, page.rating_author(stamp))

@@ -5,8 +5,10 @@ shows at once, per-reader pieces are never shared, and repeat visits get a 304."
 import re
 from datetime import timedelta
 
+import psycopg
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -16,8 +18,10 @@ from articles.models import Category, Section
 from comments import moderation
 from comments.models import Comment
 from tests.factories import publish, signed_in_client, staff_user
+from tests.markers import needs_postgres
 from tests.processes import fetch_in_subprocess, run_manage, run_python
 from tests.queries import count_queries
+from tests.stack import database_url
 
 pytestmark = pytest.mark.django_db
 
@@ -211,6 +215,23 @@ def test_signed_in_staff_and_readers_with_a_message_get_their_own_page(make_arti
         "Staff accounts do not rate authors"
         not in Client().get(article.get_absolute_url()).content.decode()
     )
+
+
+@needs_postgres("SQLite has no server to drop a connection")
+@pytest.mark.django_db(transaction=True)
+def test_a_cached_page_answers_after_the_database_drops_the_connection(make_article):
+    """The generation query stands in for Django's connection health check: after a database
+    restart, the first reader still gets the page, from a new connection."""
+    article = make_article()
+    first = Client().get(article.get_absolute_url())
+    assert first.status_code == 200
+    dropped = connection.connection.info.backend_pid
+    with psycopg.connect(database_url(), autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [dropped])
+    again = Client().get(article.get_absolute_url())
+    assert again.status_code == 200
+    assert again["ETag"] == first["ETag"]  # the same page, from the cache
+    assert connection.connection.info.backend_pid != dropped
 
 
 def test_with_the_page_cache_off_pages_are_rendered_every_time(make_article, settings):
