@@ -46,6 +46,8 @@ SEED = {
 PORTS = {"site": 8101, "uncached": 8102, "floor": 8103}
 SEED_SLUG = "what-are-the-causes-and-treatment-options-for-heterotopic-calcifications"
 
+WORKERS = 2
+ONE_READER_PER_WORKER = f"search (?q=pain), uncached, {WORKERS} connections"
 CACHED_PAGES = ["seed article, cached", "article with 500 comments", "home", "author page", "A–Z"]
 
 
@@ -76,6 +78,11 @@ def targets(rows, files_per_second):
             f"{rows['search (?q=pain), uncached']['p50']:.1f} ms",
             rows["search (?q=pain), uncached"]["p50"] < 30,
         ),
+        (
+            f"search p50 < 30 ms, a query not seen before, {WORKERS} connections",
+            f"{rows[ONE_READER_PER_WORKER]['p50']:.1f} ms",
+            rows[ONE_READER_PER_WORKER]["p50"] < 30,
+        ),
         ("cached pages p99 < 50 ms", f"{worst_p99:.1f} ms", worst_p99 < 50),
         ("import ≥ 100 files/s", f"{files_per_second:.0f} files/s", files_per_second >= 100),
     ]
@@ -92,7 +99,7 @@ def environment(**extra):
         "DJANGO_STATIC_ROOT": STATIC_ROOT,
         "DJANGO_STATIC_MANIFEST": "1",
         "DJANGO_LOG_LEVEL": "WARNING",
-        "GUNICORN_WORKERS": "2",
+        "GUNICORN_WORKERS": str(WORKERS),
     }
     env.update(extra)
     return env
@@ -165,9 +172,9 @@ def start(name, args, env):
     raise RuntimeError(f"{name} did not start; see {log.name}")
 
 
-def wrk(url):
+def wrk(url, connections=CONNECTIONS):
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", url],
+        ["wrk", "-t2", f"-c{connections}", f"-d{SECONDS}s", "--latency", url],
         capture_output=True,
         text=True,
         check=True,
@@ -251,7 +258,7 @@ def main():
                 "--bind",
                 f"127.0.0.1:{PORTS['floor']}",
                 "--workers",
-                "2",
+                str(WORKERS),
                 "--chdir",
                 str(ROOT / "bench" / "floor"),
                 "floor:application",
@@ -269,13 +276,17 @@ def main():
     targets["search (?q=pain), uncached"] = (
         f"http://127.0.0.1:{PORTS['uncached']}{pages['search (?q=pain)']}"
     )
+    # The latency one reader sees: as many connections as workers, so none waits in a queue
+    # (at 8 connections, p50 is mostly the time spent behind three other requests).
+    targets[ONE_READER_PER_WORKER] = targets["search (?q=pain), uncached"]
     try:
         for url in targets.values():  # warm every cache and connection once
             wrk_quick(url)
         results = {label: [] for label in targets}
         for round_number in range(1, ROUNDS + 1):
             for label, url in targets.items():
-                results[label].append(wrk(url))
+                connections = WORKERS if label == ONE_READER_PER_WORKER else CONNECTIONS
+                results[label].append(wrk(url, connections))
             print(f"round {round_number} of {ROUNDS} done", file=sys.stderr)
     finally:
         for process in processes:
@@ -310,8 +321,9 @@ def report(results, pages, sizes, files_per_second):
     lines = [
         f"Measured {datetime.now(UTC):%Y-%m-%d} on {platform.node()} "
         f"({os.cpu_count()} cores, {platform.python_implementation()} "
-        f"{platform.python_version()}): gunicorn with 2 sync workers, DEBUG off, PostgreSQL and "
-        f"Redis; wrk -c{CONNECTIONS} for {SECONDS} s, medians of {ROUNDS} rounds. "
+        f"{platform.python_version()}): gunicorn with {WORKERS} sync workers, DEBUG off, "
+        f"PostgreSQL and Redis; wrk -c{CONNECTIONS} (unless the row says otherwise) for "
+        f"{SECONDS} s, medians of {ROUNDS} rounds. "
         f"{SEED['articles']:,} articles, {SEED['comments']:,} comments, "
         f"{SEED['ratings']:,} ratings.",
         "",
@@ -323,6 +335,7 @@ def report(results, pages, sizes, files_per_second):
         "seed article, cached": pages["seed article"],
         "seed article, uncached": pages["seed article"],
         "search (?q=pain), uncached": pages["search (?q=pain)"],
+        ONE_READER_PER_WORKER: pages["search (?q=pain)"],
     }
     by_path.update({label: path for label, path in pages.items() if label != "seed article"})
     rows = {}
