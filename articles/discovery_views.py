@@ -159,7 +159,7 @@ class SearchView(ParametersMixin, ListView):
         search engines list the page once."""
         if not self.query:
             return reverse("articles:search")
-        return f"{reverse('articles:search')}?{urlencode({'q': self.query.casefold()})}"
+        return f"{reverse('articles:search')}?{urlencode({'q': self.query.lower()})}"
 
     def indexable(self, results, error):
         """Search engines may list a page of results, a landing page for a condition as people

@@ -169,11 +169,13 @@ def generation():
     As a cached page's first query it also checks the connection, in place of Django's health
     check (``CONN_HEALTH_CHECKS``: a ``SELECT 1`` first, a second round trip on every page): a
     connection the database dropped fails it, and it runs again on a new one."""
+    reused = connection.connection is not None
     connection.health_check_done = True
     try:
         return _generation()
     except (InterfaceError, OperationalError):
-        if connection.in_atomic_block:
+        # Only a kept connection is worth a second try: a new one that failed would again.
+        if not reused or connection.in_atomic_block:
             raise
         connection.close()
         return _generation()
