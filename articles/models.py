@@ -772,8 +772,8 @@ class PublishedVersionQuerySet(models.QuerySet):
         """
         return (
             self.filter(article__related_from__source_id=article_id)
-            .select_related("category")
-            .without_search_columns()
+            # A link each: not the versions' text, read for every page view.
+            .only("title", "slug")
             .order_by("article__related_from__position")
         )
 

@@ -115,13 +115,26 @@ class CommentQuerySet(models.QuerySet):
         """Top-level comments, oldest first."""
         return self.filter(parent__isnull=True).order_by("created_at", "pk")
 
-    def with_author_profiles(self):
-        """The commenter's account and Author profile, for the "Clinician" badge."""
-        return self.select_related("user__author_profile")
+    def as_shown(self):
+        """What a public page shows of each comment, with the commenter's Author profile for
+        the "Clinician" badge: never the email, address or account's password hash, nor the
+        moderators' notes."""
+        return self.select_related("user__author_profile").only(
+            "parent_id",
+            "name",
+            "body_html",
+            "status",
+            "staff_reply",
+            "created_at",
+            "edited_at",
+            "withdrawn_at",
+            "user__id",
+            "user__author_profile__id",
+        )
 
     def with_approved_replies(self):
         """Each comment's approved replies, oldest first, as ``approved_replies``."""
-        replies = Comment.objects.approved().with_author_profiles().order_by("created_at", "pk")
+        replies = Comment.objects.approved().as_shown().order_by("created_at", "pk")
         return self.prefetch_related(
             Prefetch("replies", queryset=replies, to_attr="approved_replies")
         )

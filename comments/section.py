@@ -75,7 +75,7 @@ def comment_section(request, version, *, form=None, shared=False):
     """
     is_open = comments_open(version)
     comments = Comment.objects.for_article(version.article_id)
-    threads = comments.approved().threads().with_author_profiles().with_approved_replies()
+    threads = comments.approved().threads().as_shown().with_approved_replies()
     paginator = CountedPaginator(
         threads, settings.COMMENTS_PER_PAGE, count=version.approved_threads
     )

@@ -1,12 +1,16 @@
-"""Commenters' data: export, erase, and pruning after the retention period."""
+"""Commenters' data: export, erase, pruning after the retention period, and what public pages
+read of it."""
 
 import json
 from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from authors.models import Author
 from comments import moderation
 from comments.models import Comment, ModerationEvent
 
@@ -53,6 +57,25 @@ def test_erase_anonymises_comments_without_breaking_reply_threads(
     assert "Erase Me" not in page
     assert "Former reader" in page
     assert "Reply stays." in page
+
+
+def test_an_article_page_never_reads_commenters_emails_addresses_or_password_hashes(
+    client, article, make_comment, django_user_model, settings
+):
+    settings.PAGE_CACHE_SECONDS = 0  # the page rendered in full
+    clinician = django_user_model.objects.create_user("clinician", password="A long passphrase")
+    Author.objects.create(name="Clinician", slug="clinician", user=clinician)
+    top = make_comment(article, email="top@example.com", address_hash="cd" * 32)
+    make_comment(article, parent=top, user=clinician, body="An answer.", held_reason="Checked.")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(article.get_absolute_url()).content.decode()
+    assert "An answer." in page
+    assert 'comment-badge">Clinician</span>' in page
+    read = " ".join(query["sql"] for query in queries.captured_queries)
+    for column in ("email", "address_hash", "held_reason", "body_hash"):
+        assert f'"comments_comment"."{column}"' not in read
+    assert '"auth_user"."password"' not in read
+    assert '"auth_user"."email"' not in read
 
 
 def test_commenter_data_refuses_something_that_is_not_an_email():
