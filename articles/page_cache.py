@@ -404,7 +404,10 @@ class PageCacheMiddleware:
             return self.get_response(request)
         if stamp is None:  # not live: the view answers 404 or redirects
             return self.get_response(request)
-        key = key_for(view_name, request.path, sorted(request.GET.lists()), stamp)
+        # The address it was asked by too: pages carry absolute URLs (canonical, feeds, JSON-LD),
+        # and a page rendered for one allowed host must not name it to readers of another.
+        origin = (request.scheme, request.get_host())
+        key = key_for(view_name, origin, request.path, sorted(request.GET.lists()), stamp)
         score, fragment = (None, None)
         if page.rating_author is not None:
             score, fragment = reader_rating(request, page.rating_author(stamp))

@@ -234,6 +234,19 @@ def test_a_cached_page_answers_after_the_database_drops_the_connection(make_arti
     assert connection.connection.info.backend_pid != dropped
 
 
+def test_each_allowed_host_gets_pages_that_name_it(make_article, settings):
+    """A page rendered for one address is never served with its absolute URLs to another."""
+    settings.ALLOWED_HOSTS = ["www.example.org", "internal.example"]
+    article = make_article()
+    internal = Client(headers={"host": "internal.example:8000"})
+    assert internal.get(article.get_absolute_url()).status_code == 200
+    public = Client(headers={"host": "www.example.org"}).get(article.get_absolute_url())
+    assert public.status_code == 200
+    canonical = f"http://www.example.org{article.get_absolute_url()}"
+    assert f'<link rel="canonical" href="{canonical}">' in public.content.decode()
+    assert "internal.example" not in public.content.decode()
+
+
 def test_with_the_page_cache_off_pages_are_rendered_every_time(make_article, settings):
     settings.PAGE_CACHE_SECONDS = 0
     article = make_article()
