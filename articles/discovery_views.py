@@ -143,16 +143,17 @@ class SearchView(ParametersMixin, ListView):
 
     def get_context_data(self, **kwargs):
         results = self.object_list
-        return super().get_context_data(
+        context = super().get_context_data(
             query=self.query,
             page_title=f"Search: {self.query}" if self.query else "Search",
             suggested=self.suggested,
             results_label=results_label(results.count(), capped=results.capped),
             categories=Category.objects.with_published_counts() if self.query else [],
             canonical_path=self.canonical_path(),
-            indexable=self.indexable(results, kwargs.get("error")),
             **kwargs,
         )
+        context["indexable"] = self.indexable(context["page_obj"], kwargs.get("error"))
+        return context
 
     def canonical_path(self):
         """One URL per query however it was typed ("Knee  Pain" is "knee pain"), so that
@@ -161,12 +162,15 @@ class SearchView(ParametersMixin, ListView):
             return reverse("articles:search")
         return f"{reverse('articles:search')}?{urlencode({'q': self.query.lower()})}"
 
-    def indexable(self, results, error):
-        """Search engines may list a page of results, a landing page for a condition as people
-        name it ("ringing in the ears"). Pages that answer nothing are kept out: a refused
-        query, no results, or the results of a corrected spelling (the page of the corrected
-        words is the one to list)."""
-        return bool(self.query and not error and not self.suggested and results.count())
+    def indexable(self, page, error):
+        """Whether search engines may list this page: only the first page of results for a
+        name of a condition it lists ("tinnitus", "ringing in the ears"), a landing page for
+        the words readers use. Any other query stays out (noindex): a link to a page that
+        quotes someone's words in its title would otherwise publish them under the site's
+        name ("calcifications or <any claim>" finds articles too)."""
+        if error or self.suggested or not self.query or page is None or page.number != 1:
+            return False
+        return any(article.is_named(self.query) for article in page.object_list)
 
 
 def results_label(count, *, capped):
@@ -249,8 +253,9 @@ def robots_txt(request):
     lines = [
         "User-agent: *",
         f"Disallow: {reverse('admin:index')}",
-        # Search result pages are not disallowed: they are listed or refused page by page
-        # (SearchView.indexable), and suggestions of names are not pages.
+        # Search pages are not disallowed: each says whether it may be listed
+        # (SearchView.indexable), and a crawler must read a page to see its noindex. The name
+        # suggestions are not pages.
         f"Disallow: {reverse('articles:suggest')}",
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap'))}",

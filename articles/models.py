@@ -947,6 +947,13 @@ class PublishedVersion(models.Model):
     def alternative_name_list(self):
         return split_names(self.alternative_names)
 
+    def is_named(self, words):
+        """Whether ``words`` are the condition's name or one of its other names, ignoring
+        case and spacing."""
+        wanted = " ".join(words.split()).casefold()
+        names = [self.condition, *self.alternative_name_list]
+        return any(" ".join(name.split()).casefold() == wanted for name in names if name)
+
     @property
     def is_live(self):
         now = timezone.now()

@@ -126,6 +126,7 @@ LISTED_FIELDS = [
     "title",
     "slug",
     "condition",
+    "alternative_names",
     "summary",
     "first_published_at",
     "category__name",

@@ -52,7 +52,6 @@ HEADINGS = {
     "seo": "SEO",
 }
 SEED_SLUG = "what-are-the-causes-and-treatment-options-for-heterotopic-calcifications"
-SEARCH_QUERY = "calcifications"
 RESULTS = ROOT / "bench" / "results" / "lighthouse.md"
 # A folder to keep each run's full JSON report in (Lighthouse's online viewer opens them).
 REPORTS = os.environ.get("LIGHTHOUSE_REPORTS")
@@ -69,7 +68,9 @@ print(json.dumps({{
     "article": seed.get_absolute_url(),
     "author": seed.author.get_absolute_url(),
     "A–Z": reverse("articles:index"),
-    "search": reverse("articles:search") + "?" + urlencode({{"q": {SEARCH_QUERY!r}}}),
+    # The search page a search engine may send readers to: the results for a condition's name
+    # (the results of any other words are noindex, and lose SEO's "blocked from indexing").
+    "search": reverse("articles:search") + "?" + urlencode({{"q": seed.condition.lower()}}),
 }}))
 """
 

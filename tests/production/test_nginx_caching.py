@@ -1,5 +1,6 @@
 """nginx in front of the app (deploy/nginx.conf, run by `make serve`): pages leave compressed,
-a repeat visit gets 304, and nginx's own cache never keeps the 304 one browser asked for."""
+a repeat visit gets 304, and nginx's own cache never keeps the 304 one browser asked for, nor
+hands one spelling of the host's page to readers of another."""
 
 import gzip
 import http.client
@@ -55,3 +56,21 @@ def test_pages_leave_compressed_and_repeat_visits_get_304_without_nginx_caching_
         status, _, body = get(front, page)
         assert status == 200
         assert "Is a remembered page ever served empty?" in body.decode()
+
+
+def test_a_page_asked_for_by_another_spelling_of_the_host_never_reaches_other_readers(
+    make_article, tmp_path
+):
+    """The app builds absolute URLs from the Host header, which may carry any port: nginx
+    keeps what it answered such a request apart from what it answers the site's address."""
+    make_article(title="Which address does this list name?")
+    with make_serve(tmp_path / "static", workers=2) as (front, _):
+        status, headers, body = get(front, "/articles/", Host="127.0.0.1:6666")
+        assert status == 200
+        assert "public" in headers["Cache-Control"]
+        assert "http://127.0.0.1:6666/" in body.decode()
+        for _ in range(2):  # the first may come from the app, the second from nginx's cache
+            status, _, body = get(front, "/articles/")
+            assert status == 200
+            assert "Which address does this list name?" in body.decode()
+            assert ":6666" not in body.decode()
