@@ -15,8 +15,8 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = timeout
 # Recycle workers now and then so a slow leak cannot grow without bound, rarely: each recycle
 # costs the new worker about 0.6 s of CPU to load, which readers see in p99 latency while the
-# server is busy (at 20,000, a worker serving cached pages flat out on 2 cores was recycled
-# every 16 s).
+# server is busy (at 20,000, two workers serving cached pages flat out on 2 cores were recycled
+# every 10 s between them).
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "100000"))
 max_requests_jitter = max_requests // 10
 accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG") == "1" else None
