@@ -10,8 +10,9 @@ live in the database, so every process and machine agrees on them whatever the c
 
 ``PageCacheMiddleware`` answers before sessions, authentication and the view. It takes the
 stamp from this process's memory while the database's generation numbers (``PageGeneration``,
-changed by triggers with every write behind any stamp) and the clock say it still holds, else
-from the stamp query; the page from a small in-process memory (safe: the key changes with the
+changed by triggers with every write behind any stamp; on PostgreSQL known without a query
+until the triggers' notification comes) and the clock say it still holds, else from the stamp
+query; the page from a small in-process memory (safe: the key changes with the
 page) or the shared cache; then fills in what differs per reader (the CSRF token, the comment
 form's start time, the reader's own rating). On a miss it lets the view render the page every
 anonymous reader shares (``request.shared_page``), stores it, and fills it. Readers with a
@@ -52,6 +53,7 @@ from .models import (
     RelatedArticle,
     Synonym,
 )
+from .page_generation import watcher
 
 CSRF_PLACEHOLDER = "__SDB_CSRF_TOKEN__"
 RATING_START = "<!--reader-rating-->"
@@ -164,7 +166,25 @@ def author_stamp(kwargs):
 
 
 def generation():
-    """The numbers the database changes with every write behind the stamps: one tiny query.
+    """The numbers the database changes with every write behind the stamps.
+
+    On PostgreSQL this process knows them without a query while no write has been committed
+    since it read them (``page_generation.watcher``, told by the triggers' notifications), and
+    reads them at least every ``PAGE_GENERATION_RECHECK_SECONDS``. Inside a transaction (whose
+    own writes notify nobody until it commits), on SQLite or with ``PAGE_CACHE_LISTEN`` off,
+    every call reads them.
+    """
+    if (
+        connection.vendor == "postgresql"
+        and settings.PAGE_CACHE_LISTEN
+        and not connection.in_atomic_block
+    ):
+        return watcher.numbers(read_generation)
+    return read_generation()
+
+
+def read_generation():
+    """The generation numbers, read: one tiny query.
 
     As a cached page's first query it also checks the connection, in place of Django's health
     check (``CONN_HEALTH_CHECKS``: a ``SELECT 1`` first, a second round trip on every page): a
@@ -281,6 +301,7 @@ def forget():
     local_pages.clear()
     local_stamps.clear()
     local_routes.clear()
+    watcher.forget()
 
 
 def route(path):
@@ -389,21 +410,21 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         if not (enabled() and shareable(request)):
-            return self.get_response(request)
+            return self.view(request)
         found = route(request.path_info)
         if found is None:
-            return self.get_response(request)
+            return self.view(request)
         view_name, kwargs = found
         page = PAGES[view_name]
         if page.parameters is not None and set(request.GET) - page.parameters:
-            return self.get_response(request)
+            return self.view(request)
         try:
             stamp = current_stamp(request.path, page, kwargs)
         except DatabaseError:
             # The view answers (503 while the database is away): nothing to cache.
-            return self.get_response(request)
+            return self.view(request)
         if stamp is None:  # not live: the view answers 404 or redirects
-            return self.get_response(request)
+            return self.view(request)
         # The address it was asked by too: pages carry absolute URLs (canonical, feeds, JSON-LD),
         # and a page rendered for one allowed host must not name it to readers of another.
         origin = (request.scheme, request.get_host())
@@ -439,9 +460,17 @@ class PageCacheMiddleware:
         """The page as every anonymous reader shares it, rendered by its view."""
         request.shared_page = True
         try:
-            return self.get_response(request)
+            return self.view(request)
         finally:
             request.shared_page = False
+
+    def view(self, request):
+        """The rest of the stack's answer. A view may have written: this process reads the
+        generation numbers again rather than wait for the database's notification."""
+        try:
+            return self.get_response(request)
+        finally:
+            watcher.forget()
 
     @staticmethod
     def stored_body(response):

@@ -1,11 +1,22 @@
 """The database triggers behind ``PageGeneration``: a number per watched table that changes in
 the same transaction as any write to it (``articles.page_cache`` keeps stamps while the numbers
-stand).
+stand). On PostgreSQL the trigger also notifies ``NOTIFY_CHANNEL`` when the transaction commits,
+and ``GenerationWatcher`` lets a process know the numbers without asking while none came.
 
 ``ensure_triggers`` is idempotent. It runs after every ``migrate`` (``ArticlesConfig``), because
 SQLite rebuilds a table to alter it and a rebuilt table has lost its triggers; a missing trigger
 would let a page stay stale.
 """
+
+import contextlib
+import os
+import select
+import threading
+import time
+
+import psycopg
+from django.conf import settings
+from django.db import connection
 
 # Tables whose rows (or this column of them) the page cache's stamps read.
 WATCHED = {
@@ -17,6 +28,10 @@ WATCHED = {
     "articles_synonym": None,
 }
 
+# The channel the trigger function notifies. NOTIFY is delivered when the transaction commits
+# (never if it rolls back), once however many statements sent it.
+NOTIFY_CHANNEL = "symptomdb_page_generation"
+
 POSTGRES_FUNCTION = """
 CREATE OR REPLACE FUNCTION articles_page_generation_bump() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -24,6 +39,7 @@ BEGIN
     INSERT INTO articles_pagegeneration ("table", value)
     VALUES (TG_TABLE_NAME, floor(random() * 1e15)::bigint)
     ON CONFLICT ("table") DO UPDATE SET value = articles_pagegeneration.value + 1;
+    PERFORM pg_notify('symptomdb_page_generation', '');
     RETURN NULL;
 END $$;
 """
@@ -99,3 +115,99 @@ def missing_triggers(connection):
         present = {row[0] for row in cursor.fetchall()}
     # A table not created yet is a migration not applied, which readiness reports itself.
     return sorted(existing_watched_tables(connection) - present)
+
+
+class GenerationWatcher:
+    """This process's knowledge of the generation numbers on PostgreSQL, kept without a query.
+
+    A connection of its own LISTENs on ``NOTIFY_CHANNEL``; the numbers read after it listened
+    hold until a notification arrives (a write committed anywhere), ``forget()`` is called (this
+    process served a request through a view, which may have written), or
+    ``PAGE_GENERATION_RECHECK_SECONDS`` pass: a bound on staleness should notifications stop
+    coming unnoticed (a half-open connection, a pooler that does not pass them on, triggers
+    from before a migrate). Any error drops the connection: the caller reads the numbers
+    itself and the next call listens again.
+    """
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.listener = None
+        self.pid = None
+        self.known = None
+        self.read_at = 0.0
+        # After a failed attempt to listen, pages read the numbers for a while: a database that
+        # does not answer must not cost every request a connection attempt more.
+        self.retry_at = 0.0
+
+    def numbers(self, read):
+        """The generation numbers: remembered, or ``read()`` (one query) and remembered."""
+        with self.lock:
+            if self.listener is None and time.monotonic() < self.retry_at:
+                return read()
+            try:
+                self._listen()
+                if self._notified():
+                    self.known = None
+            except psycopg.Error:
+                self._drop()
+                return read()
+            if self.known is None or time.monotonic() - self.read_at > recheck_seconds():
+                self.known, self.read_at = read(), time.monotonic()
+            return self.known
+
+    def forget(self):
+        with self.lock:
+            self.known = None
+
+    def close(self):
+        """Drop the listening connection (the next call listens again)."""
+        with self.lock:
+            self._drop()
+
+    def _listen(self):
+        if self.listener is not None and self.pid == os.getpid():
+            return
+        # After a fork the parent's connection is not this process's to use.
+        self.listener, self.pid, self.known = None, os.getpid(), None
+        params = connection.get_connection_params()
+        params.pop("cursor_factory", None)
+        params.pop("context", None)
+        try:
+            self.listener = psycopg.connect(**params, autocommit=True, connect_timeout=2)
+            self.listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
+        except psycopg.Error:
+            self.retry_at = time.monotonic() + LISTEN_RETRY_SECONDS
+            raise
+
+    def _notified(self):
+        """Whether a notification arrived since the last call: reads what the socket holds,
+        without waiting, until it holds nothing more (a connection the server closed raises
+        on the read that meets its end)."""
+        pgconn = self.listener.pgconn
+        waiting = select.poll()
+        waiting.register(pgconn.socket, select.POLLIN)
+        arrived = False
+        while True:
+            pgconn.consume_input()
+            if pgconn.status != psycopg.pq.ConnStatus.OK:
+                raise psycopg.OperationalError("the listening connection was lost")
+            while pgconn.notifies() is not None:
+                arrived = True
+            if not waiting.poll(0):
+                return arrived
+
+    def _drop(self):
+        listener, self.listener, self.known = self.listener, None, None
+        if listener is not None and self.pid == os.getpid():
+            with contextlib.suppress(psycopg.Error):
+                listener.close()
+
+
+LISTEN_RETRY_SECONDS = 5
+
+
+def recheck_seconds():
+    return settings.PAGE_GENERATION_RECHECK_SECONDS
+
+
+watcher = GenerationWatcher()

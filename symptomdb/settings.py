@@ -425,6 +425,11 @@ LOGGING = {
 # Whole pages for anonymous readers (articles/page_cache.py), kept this long in the cache under
 # a key that changes with anything they show; 0 turns the page cache off.
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "3600"))
+# On PostgreSQL each process LISTENs for the page generation triggers' notifications, so that a
+# cached page costs no query while nothing changes; it still reads the numbers at least every
+# PAGE_GENERATION_RECHECK_SECONDS. Off: every cached page reads them (one query).
+PAGE_CACHE_LISTEN = env_bool("DJANGO_PAGE_CACHE_LISTEN", default=True)
+PAGE_GENERATION_RECHECK_SECONDS = float(os.environ.get("DJANGO_PAGE_GENERATION_RECHECK", "1"))
 # Pages without per-reader data (lists, feeds, sitemap) may be kept by a proxy or browser this long.
 PUBLIC_PAGE_MAX_AGE = int(os.environ.get("DJANGO_PUBLIC_PAGE_MAX_AGE", "60"))
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from articles import page_cache
 from articles.models import Category
+from articles.page_generation import watcher
 from authors.models import Affiliation, Author, AuthorAffiliation
 from authors.ratings import Reader, rate_author
 from comments.models import Comment
@@ -67,6 +68,9 @@ def fresh_page_memory():
     """Each test starts with no page or stamp remembered in this process: a test's rollback
     takes the database's generation numbers back, which production never sees."""
     page_cache.forget()
+    yield
+    # A listening connection left open would keep the test database from being dropped.
+    watcher.close()
 
 
 @pytest.fixture

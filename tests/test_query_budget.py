@@ -2,7 +2,8 @@
 
 Measured with the page cache off (each page rendered in full), for an anonymous reader with no
 cookies, at two data sizes each: 1 vs 300 comments, 2 vs 40 sections, 1 vs 200 articles by an
-author, 5 vs 5,000 articles. The cached path costs one query (tests/articles/test_page_cache.py).
+author, 5 vs 5,000 articles. The cached path costs one query, none on PostgreSQL while nothing
+changes (tests/articles/test_page_cache.py).
 """
 
 import pytest

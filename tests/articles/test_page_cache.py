@@ -3,6 +3,7 @@ see (a publication, a scheduled time arriving, an approved comment, a rating, a 
 shows at once, per-reader pieces are never shared, and repeat visits get a 304."""
 
 import re
+import time
 from datetime import timedelta
 
 import psycopg
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.models import Category, Section
+from articles.page_generation import NOTIFY_CHANNEL
 from comments import moderation
 from comments.models import Comment
 from tests.factories import publish, signed_in_client, staff_user
@@ -245,6 +247,93 @@ def test_each_allowed_host_gets_pages_that_name_it(make_article, settings):
     canonical = f"http://www.example.org{article.get_absolute_url()}"
     assert f'<link rel="canonical" href="{canonical}">' in public.content.decode()
     assert "internal.example" not in public.content.decode()
+
+
+def committed_elsewhere(sql, params=()):
+    """A write another process commits (an editor's server, a shell, psql)."""
+    with psycopg.connect(database_url(), autocommit=True) as other:
+        other.execute(sql, params)
+
+
+def rename_author(article, credentials):
+    committed_elsewhere(
+        "UPDATE authors_author SET credentials = %s, updated_at = now() WHERE id = %s",
+        [credentials, article.author_id],
+    )
+
+
+def shows_within(client, url, text, seconds):
+    """Whether the page shows ``text`` within ``seconds``: the time the database takes to
+    tell this process, not the recheck's."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if text in client.get(url).content.decode():
+            return True
+        time.sleep(0.005)
+    return False
+
+
+@needs_postgres("the triggers notify listeners on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_while_nothing_changes_a_cached_page_costs_no_query_and_a_commit_anywhere_shows(
+    make_article, settings
+):
+    settings.PAGE_GENERATION_RECHECK_SECONDS = 60  # only a notification can tell
+    article = make_article()
+    url = article.get_absolute_url()
+    for _ in range(2):  # rendered and stored, then the stamp and numbers remembered
+        page(Client(), url)
+    queries, _ = count_queries(Client(), url)
+    assert queries == 0
+    rename_author(article, "MD, FRCP")
+    assert shows_within(Client(), url, "MD, FRCP", seconds=0.5)
+    page(Client(), url)  # the new page was rendered by the view: the numbers are read once
+    assert count_queries(Client(), url)[0] == 0
+
+
+@needs_postgres("the triggers notify listeners on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_a_lost_listening_connection_costs_a_query_never_a_stale_page(make_article, settings):
+    settings.PAGE_GENERATION_RECHECK_SECONDS = 60
+    article = make_article()
+    url = article.get_absolute_url()
+    for _ in range(2):
+        page(Client(), url)
+    committed_elsewhere(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = %s",
+        [f"LISTEN {NOTIFY_CHANNEL}"],
+    )
+    rename_author(article, "MD, PhD (hon.)")
+    assert "MD, PhD (hon.)" in page(Client(), url).content.decode()
+    # Listening again: the next change shows too, and quiet pages cost nothing.
+    rename_author(article, "MD, MSc")
+    assert shows_within(Client(), url, "MD, MSc", seconds=0.5)
+    page(Client(), url)
+    assert count_queries(Client(), url)[0] == 0
+
+
+@needs_postgres("the triggers notify listeners on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_after_a_view_answered_this_process_reads_the_numbers_again(make_article, settings):
+    """A view may have written, and its own commit may notify this process a moment later."""
+    settings.PAGE_GENERATION_RECHECK_SECONDS = 60
+    article = make_article()
+    url = article.get_absolute_url()
+    for _ in range(2):
+        page(Client(), url)
+    assert Client().get(reverse("articles:search"), {"q": "condition"}).status_code == 200
+    assert count_queries(Client(), url)[0] == 1
+    assert count_queries(Client(), url)[0] == 0
+
+
+@needs_postgres("the triggers notify listeners on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_with_listening_off_every_cached_page_reads_the_numbers(make_article, settings):
+    settings.PAGE_CACHE_LISTEN = False
+    article = make_article()
+    for _ in range(2):
+        page(Client(), article.get_absolute_url())
+    assert count_queries(Client(), article.get_absolute_url())[0] == 1
 
 
 def test_with_the_page_cache_off_pages_are_rendered_every_time(make_article, settings):
