@@ -35,7 +35,6 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, parse_etags, quote_etag
 
@@ -345,7 +344,11 @@ def etag_for(key, reader_part=""):
     return quote_etag(hashlib.sha256(f"{key}|{reader_part}".encode()).hexdigest()[:32])
 
 
-_STARTED = re.compile(STARTED_PLACEHOLDER_PATTERN)
+# Stored pages are UTF-8 bytes, filled in as bytes: encoding each page again per request
+# would cost as much as filling it.
+_STARTED = re.compile(STARTED_PLACEHOLDER_PATTERN.encode())
+_CSRF = CSRF_PLACEHOLDER.encode()
+_RATING_START, _RATING_END = RATING_START.encode(), RATING_END.encode()
 _PRESERVED = re.compile(r"(<(pre|textarea|script)\b.*?</\2>)", re.S | re.I)
 _WHITESPACE = re.compile(r"\s{2,}")
 
@@ -387,14 +390,14 @@ def reader_rating(request, author_id):
 
 
 def fill(request, html, *, reader_rating=None):
-    """The shared HTML with this reader's pieces in place."""
-    if CSRF_PLACEHOLDER in html:
-        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
-    html = _STARTED.sub(lambda match: make_form_token(int(match.group(1))), html)
+    """The shared page (UTF-8 bytes) with this reader's pieces in place."""
+    if _CSRF in html:
+        html = html.replace(_CSRF, get_token(request).encode())
+    html = _STARTED.sub(lambda match: make_form_token(int(match.group(1))).encode(), html)
     if reader_rating is not None:
-        start, end = html.find(RATING_START), html.find(RATING_END)
+        start, end = html.find(_RATING_START), html.find(_RATING_END)
         if start >= 0 and end > start:
-            html = html[:start] + reader_rating + html[end + len(RATING_END) :]
+            html = html[:start] + reader_rating.encode() + html[end + len(_RATING_END) :]
     return html
 
 
@@ -449,11 +452,12 @@ class PageCacheMiddleware:
         response["ETag"] = etag
         if (modified := latest_time(stamp)) is not None:
             response["Last-Modified"] = http_date(modified.timestamp())
+        # A response of our own making: its headers are set, not merged.
         if page.private:
-            patch_cache_control(response, private=True, no_cache=True)
+            response["Cache-Control"] = "private, no-cache"
         else:
-            patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
-        patch_vary_headers(response, ["Cookie"])
+            response["Cache-Control"] = f"public, max-age={settings.PUBLIC_PAGE_MAX_AGE}"
+        response["Vary"] = "Cookie"
         return response
 
     def render_shared(self, request):
@@ -474,5 +478,6 @@ class PageCacheMiddleware:
 
     @staticmethod
     def stored_body(response):
-        body = response.content.decode()
-        return minify(body) if response["Content-Type"].startswith("text/html") else body
+        if not response["Content-Type"].startswith("text/html"):
+            return response.content
+        return minify(response.content.decode()).encode()

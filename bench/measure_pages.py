@@ -1,5 +1,6 @@
 """Queries and bytes per page, measured in-process with Django's test client on the bench
-database: the uncached render, and the cached one. Prints JSON {path: {...}}."""
+database: the uncached render, and the cached one as readers get it once it is stored. Prints
+JSON {path: {...}}."""
 
 import gzip
 import json
@@ -27,8 +28,9 @@ def measure(path):
     with override_settings(PAGE_CACHE_SECONDS=0):
         uncached, _ = get()
     cache.clear()
-    get()
-    cached, body = get()
+    get()  # renders and stores the page
+    get()  # the view answered just before: the generation numbers are read again
+    cached, body = get()  # as every later reader gets it
     return {
         "queries": uncached,
         "cached_queries": cached,
