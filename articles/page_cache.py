@@ -333,10 +333,16 @@ def current_stamp(path, page, kwargs):
     return found[0]
 
 
+# How stored pages are kept (2: UTF-8 bytes), in the keys too: a release that changes it may
+# share its Redis with pages the previous one stored, under a pinned DJANGO_RELEASE.
+STORED_FORMAT = 2
+
+
 def key_for(kind, *parts):
     # The release too: a deploy (new templates, or migrations that rewrote live rows) must not
     # serve pages the previous code rendered.
-    digest = hashlib.sha256(repr((release_id(), *parts)).encode()).hexdigest()[:40]
+    digest = hashlib.sha256(repr((release_id(), STORED_FORMAT, *parts)).encode()).hexdigest()
+    digest = digest[:40]
     return f"page:{kind}:{digest}"
 
 

@@ -9,6 +9,7 @@ would let a page stay stale.
 """
 
 import contextlib
+import logging
 import os
 import select
 import threading
@@ -17,6 +18,8 @@ import time
 import psycopg
 from django.conf import settings
 from django.db import connection
+
+logger = logging.getLogger(__name__)
 
 # Tables whose rows (or this column of them) the page cache's stamps read.
 WATCHED = {
@@ -126,7 +129,10 @@ class GenerationWatcher:
     ``PAGE_GENERATION_RECHECK_SECONDS`` pass: a bound on staleness should notifications stop
     coming unnoticed (a half-open connection, a pooler that does not pass them on, triggers
     from before a migrate). Any error drops the connection: the caller reads the numbers
-    itself and the next call listens again.
+    itself, and listening is tried again ``LISTEN_RETRY_SECONDS`` later.
+
+    The lock guards only this object's state; reads of the numbers happen outside it, and one
+    is kept only if nothing made the numbers uncertain meanwhile (``epoch``).
     """
 
     def __init__(self):
@@ -135,6 +141,7 @@ class GenerationWatcher:
         self.pid = None
         self.known = None
         self.read_at = 0.0
+        self.epoch = 0
         # After a failed attempt to listen, pages read the numbers for a while: a database that
         # does not answer must not cost every request a connection attempt more.
         self.retry_at = 0.0
@@ -142,42 +149,75 @@ class GenerationWatcher:
     def numbers(self, read):
         """The generation numbers: remembered, or ``read()`` (one query) and remembered."""
         with self.lock:
-            if self.listener is None and time.monotonic() < self.retry_at:
-                return read()
-            try:
-                self._listen()
-                if self._notified():
-                    self.known = None
-            except psycopg.Error:
-                self._drop()
-                return read()
-            if self.known is None or time.monotonic() - self.read_at > recheck_seconds():
-                self.known, self.read_at = read(), time.monotonic()
-            return self.known
+            known, epoch = self._check()
+        if known is not None:
+            return known
+        fresh = read()
+        if epoch is not None:
+            with self.lock:
+                if self.epoch == epoch:
+                    self.known, self.read_at = fresh, time.monotonic()
+        return fresh
 
     def forget(self):
         with self.lock:
-            self.known = None
+            self._uncertain()
 
     def close(self):
         """Drop the listening connection (the next call listens again)."""
         with self.lock:
             self._drop()
 
+    def _check(self):
+        """(the numbers if they still hold, else None; the epoch a fresh read may be kept
+        under, or None when it may not: not listening)."""
+        if self.listener is None and time.monotonic() < self.retry_at:
+            return None, None
+        # Listening only saves queries: whatever goes wrong, the page reads the numbers.
+        try:
+            self._listen()
+        except Exception:
+            logger.warning("Cannot listen for page changes; pages read them", exc_info=True)
+            self._drop()
+            self.retry_at = time.monotonic() + LISTEN_RETRY_SECONDS
+            return None, None
+        try:
+            if self._notified():
+                self._uncertain()
+        except Exception:
+            logger.warning("Lost the connection listening for page changes", exc_info=True)
+            self._drop()
+            return None, None
+        if self.known is not None and time.monotonic() - self.read_at > recheck_seconds():
+            self._uncertain()
+        return self.known, self.epoch
+
+    def _uncertain(self):
+        self.known = None
+        self.epoch += 1
+
     def _listen(self):
         if self.listener is not None and self.pid == os.getpid():
             return
         # After a fork the parent's connection is not this process's to use.
-        self.listener, self.pid, self.known = None, os.getpid(), None
-        params = connection.get_connection_params()
+        self.listener, self.pid = None, os.getpid()
+        self._uncertain()
+        params = {
+            **connection.get_connection_params(),
+            "autocommit": True,
+            "application_name": "symptomdb page cache listener",
+            # A connection that died without a word (a NAT or load balancer dropped it) is
+            # noticed within a minute; meanwhile the recheck bounds how stale pages get.
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
+        }
+        params.setdefault("connect_timeout", 2)
         params.pop("cursor_factory", None)
         params.pop("context", None)
-        try:
-            self.listener = psycopg.connect(**params, autocommit=True, connect_timeout=2)
-            self.listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
-        except psycopg.Error:
-            self.retry_at = time.monotonic() + LISTEN_RETRY_SECONDS
-            raise
+        self.listener = psycopg.connect(**params)
+        self.listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
 
     def _notified(self):
         """Whether a notification arrived since the last call: reads what the socket holds,
@@ -197,9 +237,10 @@ class GenerationWatcher:
                 return arrived
 
     def _drop(self):
-        listener, self.listener, self.known = self.listener, None, None
+        listener, self.listener = self.listener, None
+        self._uncertain()
         if listener is not None and self.pid == os.getpid():
-            with contextlib.suppress(psycopg.Error):
+            with contextlib.suppress(Exception):
                 listener.close()
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.models import Category, Section
-from articles.page_generation import NOTIFY_CHANNEL
+from articles.page_generation import NOTIFY_CHANNEL, watcher
 from comments import moderation
 from comments.models import Comment
 from tests.factories import publish, signed_in_client, staff_user
@@ -300,7 +300,8 @@ def test_a_lost_listening_connection_costs_a_query_never_a_stale_page(make_artic
     for _ in range(2):
         page(Client(), url)
     committed_elsewhere(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = %s",
+        "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
+        "WHERE query = %s AND datname = current_database()",
         [f"LISTEN {NOTIFY_CHANNEL}"],
     )
     rename_author(article, "MD, PhD (hon.)")
@@ -310,6 +311,33 @@ def test_a_lost_listening_connection_costs_a_query_never_a_stale_page(make_artic
     assert shows_within(Client(), url, "MD, MSc", seconds=0.5)
     page(Client(), url)
     assert count_queries(Client(), url)[0] == 0
+
+
+@needs_postgres("the triggers notify listeners on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_if_notifications_stop_coming_a_change_shows_within_the_recheck(make_article, settings):
+    settings.PAGE_GENERATION_RECHECK_SECONDS = 0.2
+    article = make_article()
+    url = article.get_absolute_url()
+    for _ in range(3):
+        page(Client(), url)
+    # As a connection pooler that does not pass notifications on would.
+    watcher.listener.execute(f"UNLISTEN {NOTIFY_CHANNEL}")
+    rename_author(article, "MD, DSc")
+    assert shows_within(Client(), url, "MD, DSc", seconds=1)
+
+
+@needs_postgres("the triggers notify listeners on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_listening_works_with_the_connection_options_the_database_url_sets(
+    make_article, monkeypatch
+):
+    """DATABASE_URL=...?connect_timeout=5 puts it in OPTIONS: the listener takes it too."""
+    monkeypatch.setitem(connection.settings_dict["OPTIONS"], "connect_timeout", 5)
+    article = make_article()
+    for _ in range(3):
+        page(Client(), article.get_absolute_url())
+    assert count_queries(Client(), article.get_absolute_url())[0] == 0
 
 
 @needs_postgres("the triggers notify listeners on PostgreSQL")
