@@ -249,6 +249,20 @@ def test_each_allowed_host_gets_pages_that_name_it(make_article, settings):
     assert "internal.example" not in public.content.decode()
 
 
+def listening(test):
+    """Tests of the process listening for the triggers' notifications, which PostgreSQL sends
+    when a transaction commits: each test's writes are committed."""
+    test = pytest.mark.django_db(transaction=True)(test)
+    return needs_postgres("the triggers notify listeners on PostgreSQL")(test)
+
+
+def remembered(url):
+    """Render and store the page, then read and remember its stamp and generation numbers: the
+    page as every later reader of this process gets it."""
+    for _ in range(2):
+        page(Client(), url)
+
+
 def committed_elsewhere(sql, params=()):
     """A write another process commits (an editor's server, a shell, psql)."""
     with psycopg.connect(database_url(), autocommit=True) as other:
@@ -273,16 +287,14 @@ def shows_within(client, url, text, seconds):
     return False
 
 
-@needs_postgres("the triggers notify listeners on PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@listening
 def test_while_nothing_changes_a_cached_page_costs_no_query_and_a_commit_anywhere_shows(
     make_article, settings
 ):
     settings.PAGE_GENERATION_RECHECK_SECONDS = 60  # only a notification can tell
     article = make_article()
     url = article.get_absolute_url()
-    for _ in range(2):  # rendered and stored, then the stamp and numbers remembered
-        page(Client(), url)
+    remembered(url)
     queries, _ = count_queries(Client(), url)
     assert queries == 0
     rename_author(article, "MD, FRCP")
@@ -291,14 +303,12 @@ def test_while_nothing_changes_a_cached_page_costs_no_query_and_a_commit_anywher
     assert count_queries(Client(), url)[0] == 0
 
 
-@needs_postgres("the triggers notify listeners on PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@listening
 def test_a_lost_listening_connection_costs_a_query_never_a_stale_page(make_article, settings):
     settings.PAGE_GENERATION_RECHECK_SECONDS = 60
     article = make_article()
     url = article.get_absolute_url()
-    for _ in range(2):
-        page(Client(), url)
+    remembered(url)
     committed_elsewhere(
         "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
         "WHERE query = %s AND datname = current_database()",
@@ -313,54 +323,46 @@ def test_a_lost_listening_connection_costs_a_query_never_a_stale_page(make_artic
     assert count_queries(Client(), url)[0] == 0
 
 
-@needs_postgres("the triggers notify listeners on PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@listening
 def test_if_notifications_stop_coming_a_change_shows_within_the_recheck(make_article, settings):
     settings.PAGE_GENERATION_RECHECK_SECONDS = 0.2
     article = make_article()
     url = article.get_absolute_url()
-    for _ in range(3):
-        page(Client(), url)
+    remembered(url)
     # As a connection pooler that does not pass notifications on would.
     watcher.listener.execute(f"UNLISTEN {NOTIFY_CHANNEL}")
     rename_author(article, "MD, DSc")
     assert shows_within(Client(), url, "MD, DSc", seconds=1)
 
 
-@needs_postgres("the triggers notify listeners on PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@listening
 def test_listening_works_with_the_connection_options_the_database_url_sets(
     make_article, monkeypatch
 ):
     """DATABASE_URL=...?connect_timeout=5 puts it in OPTIONS: the listener takes it too."""
     monkeypatch.setitem(connection.settings_dict["OPTIONS"], "connect_timeout", 5)
     article = make_article()
-    for _ in range(3):
-        page(Client(), article.get_absolute_url())
+    remembered(article.get_absolute_url())
     assert count_queries(Client(), article.get_absolute_url())[0] == 0
 
 
-@needs_postgres("the triggers notify listeners on PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@listening
 def test_after_a_view_answered_this_process_reads_the_numbers_again(make_article, settings):
     """A view may have written, and its own commit may notify this process a moment later."""
     settings.PAGE_GENERATION_RECHECK_SECONDS = 60
     article = make_article()
     url = article.get_absolute_url()
-    for _ in range(2):
-        page(Client(), url)
+    remembered(url)
     assert Client().get(reverse("articles:search"), {"q": "condition"}).status_code == 200
     assert count_queries(Client(), url)[0] == 1
     assert count_queries(Client(), url)[0] == 0
 
 
-@needs_postgres("the triggers notify listeners on PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@listening
 def test_with_listening_off_every_cached_page_reads_the_numbers(make_article, settings):
     settings.PAGE_CACHE_LISTEN = False
     article = make_article()
-    for _ in range(2):
-        page(Client(), article.get_absolute_url())
+    remembered(article.get_absolute_url())
     assert count_queries(Client(), article.get_absolute_url())[0] == 1
 
 
