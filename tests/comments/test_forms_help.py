@@ -29,6 +29,23 @@ def test_remember_me_fills_the_form_for_this_browser_only(client, article, post)
     assert 'value="Rita Reader"' not in stranger
 
 
+def test_each_reader_gets_a_form_with_their_own_values_whatever_came_before(client, article, post):
+    """The blank form's fields are rendered once per process: a remembered reader, a form
+    with errors, and then a stranger each still get their own."""
+    url = article.get_absolute_url()
+    blank = Client().get(url).content.decode()
+    assert re.search(r'<input type="text" name="name"[^>]*required', blank)
+    post(article, name="Rita Reader", email="rita@example.com", remember="on")
+    assert 'value="Rita Reader"' in client.get(url).content.decode()
+    refused = post(article, email="not-an-email", body="Keep these words.", using=Client())
+    assert re.search(r'name="email" value="not-an-email"[^>]*is-invalid', refused.content.decode())
+    stranger = Client().get(url, {"comments": "1"}).content.decode()
+    assert "Rita Reader" not in stranger
+    assert "not-an-email" not in stranger
+    assert "is-invalid" not in stranger
+    assert stranger.count('name="name"') == 1
+
+
 def test_forget_me_clears_the_remembered_name_and_email(client, article, post):
     post(article, name="Rita Reader", email="rita@example.com", remember="on")
     page = client.get(article.get_absolute_url()).content.decode()
