@@ -237,7 +237,7 @@ class SuggestParameters(ParameterForm):
 @require_safe
 def suggest_conditions(request):
     """Condition names starting with ``?q=`` as JSON, for the header search's suggestions
-    (``static/js/search-suggest.js``); the search itself works without them."""
+    (``static/js/site.js``); the search itself works without them."""
     form = SuggestParameters(request.GET)
     if not form.is_valid():
         return JsonResponse({"error": "Please search for at most 200 characters."}, status=400)

@@ -90,9 +90,9 @@ def star_bar(page, stars):
     """The rating summary's bar for ``stars`` stars: its "COUNT (PERCENT%)" text."""
     label = f"{stars} star{'s' if stars > 1 else ''}"
     bar = page.locator(".rating-summary .rating-bars li").filter(
-        has=page.locator(".rating-bar-label", has_text=re.compile(f"^{label}$"))
+        has=page.locator("span:first-child", has_text=re.compile(f"^{label}$"))
     )
-    return bar.locator(".rating-bar-value")
+    return bar.locator("span:last-child")
 
 
 def test_reader_rates_the_author_with_javascript_then_changes_the_rating_without(new_page, seeded):

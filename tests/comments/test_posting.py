@@ -125,7 +125,7 @@ def test_form_is_rendered_with_limits_notice_and_csrf(client, article):
     assert "up to 5,000 characters" in page
     assert "Comments are not medical advice" in page
     assert "emergency" in page
-    assert "/static/js/comment-draft.js" in page
+    assert "/static/js/site.js" in page
     assert "<script>" not in page
     assert " style=" not in page
     assert re.search(r"\son[a-z]+=", page) is None
@@ -193,6 +193,6 @@ def test_the_draft_script_is_a_static_file():
     """The localStorage draft script ships as a static file (no inline script)."""
     from django.contrib.staticfiles import finders
 
-    path = finders.find("js/comment-draft.js")
+    path = finders.find("js/site.js")
     assert path is not None
     assert "localStorage" in Path(path).read_text()
