@@ -54,3 +54,13 @@ def test_without_javascript_there_is_no_print_button_but_the_address_prints(new_
     expect(page.get_by_role("button", name="Print this page")).to_have_count(0)
     page.emulate_media(media="print")
     expect(page.locator(".print-meta")).to_contain_text(migraine.get_absolute_url())
+
+
+def test_a_script_part_that_fails_leaves_the_others_working(new_page, migraine):
+    """The site's one script runs its parts one by one: in a browser without
+    ``Element.after``, name suggestions fail and the Print button still appears."""
+    page = new_page(expected_errors=[r"after is not a function"])
+    page.add_init_script("Element.prototype.after = undefined;")
+    page.goto(migraine.get_absolute_url())
+    expect(page.get_by_role("button", name="Print this page")).to_be_visible()
+    expect(page.locator("#site-search-suggestions")).to_have_count(0)

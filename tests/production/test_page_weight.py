@@ -8,6 +8,7 @@ import re
 
 from tests.processes import run_python
 
+# The seed article measured 20,269 bytes when this was set (2026-11-30).
 HTML_BUDGET = 20 * 1024
 FIRST_VISIT_BUDGET = 40 * 1024
 
