@@ -134,6 +134,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves pages and the background worker at once. A transaction takes
+    # the write lock when it begins, so a second writer waits its turn (up to 5 s) instead of
+    # being refused with "database is locked"; the write-ahead log lets readers go on while
+    # one writes, and a commit syncs one file instead of two (imports run faster).
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL",
+        "transaction_mode": "IMMEDIATE",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 
 # Whole pages for anonymous readers and the synonym list (articles/page_cache.py). Redis is
 # shared by every app server; without REDIS_URL each process keeps its own in memory. The cache
