@@ -1,0 +1,153 @@
+"""Where one page's time goes, in this process: `python bench/profile_page.py PATH`.
+
+Serves PATH (e.g. /articles/<slug>/ or "/search/?q=pain") through Django's WSGI handler with the
+production settings on the bench database (`make bench` fills it), the page cache off unless
+`--cached`: no server, no test client (whose template signals cost more than some pages). Prints
+the wall and CPU milliseconds per request (best of 5 rounds, after a warm-up), then, with
+`--layers`, cProfile's time split by layer (templates, ORM, database driver, ...), or with
+`--top N`, the N functions that take the most time themselves. The profiler roughly doubles
+every figure; compare layers with each other, not with the timings above.
+
+Static files are served unfingerprinted (no `collectstatic` needed): one dictionary lookup per
+`{% static %}` less than production.
+"""
+
+import argparse
+import collections
+import cProfile
+import io
+import os
+import pstats
+import secrets
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+LAYERS = [
+    ("django/template", "templates"),
+    ("templatetags", "templates"),
+    ("django/db/models/sql", "ORM: building and compiling queries"),
+    ("django/db/models", "ORM: querysets and model instances"),
+    ("django/db", "database backend"),
+    ("psycopg", "database driver (includes waiting for PostgreSQL)"),
+    ("django/forms", "forms"),
+    ("crispy_forms", "forms"),
+    ("django/urls", "URL resolving and reversing"),
+    ("django/utils", "django.utils (escaping, lazy strings, dates)"),
+    ("django/", "Django's handlers, middleware and HTTP"),
+    (str(ROOT / "articles"), "the project's code"),
+    (str(ROOT / "comments"), "the project's code"),
+    (str(ROOT / "authors"), "the project's code"),
+    (str(ROOT / "symptomdb"), "the project's code"),
+]
+
+
+def layer(filename):
+    if filename.startswith("~"):
+        return "built-in functions (getattr, isinstance, str methods, ...)"
+    for marker, name in LAYERS:
+        if marker in filename:
+            return name
+    return "other libraries"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("path")
+    parser.add_argument("--requests", type=int, default=200, help="per round (default 200)")
+    parser.add_argument("--cached", action="store_true", help="with the page cache on")
+    parser.add_argument("--layers", action="store_true", help="cProfile's time by layer")
+    parser.add_argument("--top", type=int, default=0, help="the N costliest functions")
+    options = parser.parse_args()
+
+    # WhiteNoise wants the folder to exist; the page's static URLs do not need its files.
+    static_root = tempfile.TemporaryDirectory(prefix="symptomdb-profile-")
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "symptomdb.settings",
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_STATIC_MANIFEST": "0",
+            "DJANGO_STATIC_ROOT": static_root.name,
+            "DJANGO_LOG_LEVEL": "WARNING",
+            "DATABASE_URL": os.environ.get(
+                "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/symptomdb_bench"
+            ),
+            "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3"),
+        }
+    )
+    if not options.cached:
+        os.environ["DJANGO_PAGE_CACHE_SECONDS"] = "0"
+    import django
+    from django.core.wsgi import get_wsgi_application
+
+    django.setup()
+    application = get_wsgi_application()
+    path, _, query = options.path.partition("?")
+
+    def get():
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "80",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "HTTP_HOST": "127.0.0.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(),
+            "wsgi.errors": sys.stderr,
+        }
+        statuses = []
+        body = b"".join(application(environ, lambda status, headers: statuses.append(status)))
+        if not statuses[0].startswith("200"):
+            sys.exit(f"{options.path} answered {statuses[0]}")
+        return body
+
+    size = len(get())
+    for _ in range(30):
+        get()
+    rounds = []
+    for _ in range(5):
+        started, cpu = time.perf_counter(), time.process_time()
+        for _ in range(options.requests):
+            get()
+        rounds.append(
+            (
+                (time.perf_counter() - started) / options.requests * 1000,
+                (time.process_time() - cpu) / options.requests * 1000,
+            )
+        )
+    wall, cpu = min(rounds)
+    cache = "cache on" if options.cached else "page cache off"
+    print(f"{options.path} ({cache}, {size:,} bytes): {wall:.2f} ms wall, {cpu:.2f} ms CPU")
+
+    if options.layers or options.top:
+        profile = cProfile.Profile()
+        profile.enable()
+        for _ in range(options.requests):
+            get()
+        profile.disable()
+        stats = pstats.Stats(profile)
+        if options.layers:
+            by_layer = collections.Counter()
+            for (filename, _line, _name), (*_, own, _total, _callers) in stats.stats.items():
+                by_layer[layer(filename)] += own
+            total = sum(by_layer.values())
+            print(f"\nUnder cProfile: {total / options.requests * 1000:.1f} ms a request")
+            for name, seconds in by_layer.most_common():
+                share = seconds / total * 100
+                print(f"{seconds / options.requests * 1000:7.2f} ms {share:5.1f}%  {name}")
+        if options.top:
+            print()
+            stats.sort_stats("tottime").print_stats(options.top)
+
+
+if __name__ == "__main__":
+    main()
