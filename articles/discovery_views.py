@@ -6,7 +6,7 @@ from itertools import groupby
 from django import forms
 from django.conf import settings
 from django.db.models.functions import Lower
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -14,15 +14,17 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
-from symptomdb.inputs import PageField, ParameterForm, ParametersMixin
+from symptomdb.inputs import PageField, PageParameters, ParameterForm, ParametersMixin
 
 from .conditions import split_names
 from .models import Category, PublishedVersion, VersionTerm
 from .search import MAX_QUERY_LENGTH, max_results, search_articles, suggestion
-from .terms import TERM_INDEXES
+from .terms import TERM_INDEXES, TERM_PAGES
 
 OTHER_LETTER = "#"
 LETTERS = [*string.ascii_uppercase, OTHER_LETTER]
+# Articles a term index shows under each term; its own page lists them all.
+TERM_ARTICLES_SHOWN = 6
 
 
 class IndexParameters(ParameterForm):
@@ -180,32 +182,38 @@ def results_label(count, *, capped):
 
 
 class TermIndexView(TemplateView):
-    """Terms of one section kind ("Joint stiffness") A-Z, each with the articles naming it."""
+    """Terms of one section kind ("Joint stiffness") A-Z, each with the first articles naming
+    it (``TERM_ARTICLES_SHOWN``) and a link to its own page when there are more."""
 
     template_name = "articles/term_index.html"
     kind = "symptoms"
 
     def get_context_data(self, **kwargs):
-        rows = (
-            VersionTerm.objects.live()
-            .of_kind(self.kind)
-            .order_by("slug", "version__title", "version__pk")
-            .values_list("slug", "name", "version__slug", "version__title", "version__condition")
-        )
+        rows = VersionTerm.objects.live().of_kind(self.kind).for_index(TERM_ARTICLES_SHOWN)
         terms = []
         for slug, group in groupby(rows, key=lambda row: row[0]):
             group = list(group)
-            articles, seen = [], set()
-            for _, _, article_slug, title, condition in group:
-                if article_slug not in seen:
-                    seen.add(article_slug)
-                    url = reverse("articles:detail", kwargs={"slug": article_slug})
-                    articles.append({"name": condition or title, "title": title, "url": url})
-            articles.sort(key=lambda article: article["name"].casefold())
-            name = group[0][1]
+            articles = [
+                {
+                    "name": condition or title,
+                    "title": title,
+                    "url": reverse("articles:detail", kwargs={"slug": article_slug}),
+                }
+                for _, _, article_slug, title, condition, _ in group
+            ]
+            name, count = group[0][1], group[0][5]
             initial = name[:1].upper()
-            letter = initial if initial in string.ascii_uppercase else OTHER_LETTER
-            terms.append({"slug": slug, "name": name, "letter": letter, "articles": articles})
+            terms.append(
+                {
+                    "slug": slug,
+                    "name": name,
+                    "letter": initial if initial in string.ascii_uppercase else OTHER_LETTER,
+                    "articles": articles,
+                    "count": count,
+                    "more": count - len(articles),
+                    "url": reverse(TERM_PAGES[self.kind], kwargs={"term": slug}),
+                }
+            )
         terms.sort(key=lambda term: (term["letter"] == OTHER_LETTER, term["name"].casefold()))
         _, title, noun = TERM_INDEXES[self.kind]
         # One heading and one description list per letter (a heading may not sit in a list).
@@ -224,6 +232,35 @@ class TermIndexView(TemplateView):
             noun=noun,
             indexes=[(name, label) for name, label, _ in TERM_INDEXES.values()],
             **kwargs,
+        )
+
+
+class TermView(ParametersMixin, ListView):
+    """Every live article naming one term of an index ("Joint stiffness"), A-Z, paginated."""
+
+    template_name = "articles/term_detail.html"
+    paginate_by = settings.ARTICLES_PER_PAGE
+    parameters_form = PageParameters
+    kind = "symptoms"
+
+    def get_queryset(self):
+        slug = self.kwargs["term"]
+        terms = VersionTerm.objects.live().of_kind(self.kind).filter(slug=slug)
+        self.term = terms.values_list("name", flat=True).first()
+        if self.term is None:
+            raise Http404("No published article names this term.")
+        return (
+            PublishedVersion.objects.live()
+            .filter(terms__kind=self.kind, terms__slug=slug)
+            .with_az_name()
+            .only("title", "slug", "condition")
+            .order_by(Lower("az_name"), "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        index, title, noun = TERM_INDEXES[self.kind]
+        return super().get_context_data(
+            term=self.term, index_url=reverse(index), index_title=title, noun=noun, **kwargs
         )
 
 

@@ -20,8 +20,8 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Prefetch
-from django.db.models.functions import Coalesce, Concat, Left, NullIf, Upper
+from django.db.models import Prefetch, Window
+from django.db.models.functions import Coalesce, Concat, Left, Lower, NullIf, RowNumber, Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import normalize_newlines
@@ -1035,6 +1035,25 @@ class VersionTermQuerySet(models.QuerySet):
 
     def of_kind(self, kind):
         return self.filter(kind=kind)
+
+    def for_index(self, shown):
+        """A term index's rows, in one query: (term slug, term name, article slug, title,
+        condition, the number of articles naming the term), by term and then condition A-Z,
+        with at most ``shown`` articles a term, so the index stays small however many
+        articles share a term."""
+        name = Lower(Coalesce(NullIf("version__condition", models.Value("")), "version__title"))
+        by_term = {"partition_by": [models.F("slug")]}
+        return (
+            self.annotate(
+                place=Window(RowNumber(), order_by=[name.asc(), models.F("version_id")], **by_term),
+                articles=Window(models.Count("pk"), **by_term),
+            )
+            .filter(place__lte=shown)
+            .order_by("slug", "place")
+            .values_list(
+                "slug", "name", "version__slug", "version__title", "version__condition", "articles"
+            )
+        )
 
 
 class VersionTerm(models.Model):

@@ -22,6 +22,12 @@ TERM_INDEXES = {
     "causes": ("articles:causes", "Causes A\u2013Z", "cause"),
     "treatment": ("articles:treatments", "Treatments A\u2013Z", "treatment"),
 }
+# Each term's own page in those indexes (all the articles naming it): kind -> URL name.
+TERM_PAGES = {
+    "symptoms": "articles:symptom",
+    "causes": "articles:cause",
+    "treatment": "articles:treatment",
+}
 
 
 def _plain(children):

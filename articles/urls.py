@@ -27,6 +27,17 @@ urlpatterns = [
         discovery_views.TermIndexView.as_view(kind="treatment"),
         name="treatments",
     ),
+    path(
+        "symptoms/<slug:term>/",
+        discovery_views.TermView.as_view(kind="symptoms"),
+        name="symptom",
+    ),
+    path("causes/<slug:term>/", discovery_views.TermView.as_view(kind="causes"), name="cause"),
+    path(
+        "treatments/<slug:term>/",
+        discovery_views.TermView.as_view(kind="treatment"),
+        name="treatment",
+    ),
     path("feeds/latest/", LatestArticlesFeed(), name="feed"),
     path("feeds/latest/atom/", LatestArticlesAtomFeed(), name="atom_feed"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

@@ -85,8 +85,13 @@ def test_reports_edits_withdrawals_and_staff_replies_add_no_query(make_article, 
 
 def test_list_pages_stay_within_budget_with_5_and_5000_articles(make_article):
     for _ in range(5):
-        make_article()
-    urls = ["/", reverse("articles:index"), "/categories/symptom-database/"]
+        make_article(extra_sections=[("Symptoms", "- Joint stiffness", "symptoms")])
+    urls = [
+        "/",
+        reverse("articles:index"),
+        "/categories/symptom-database/",
+        reverse("articles:symptom", args=["joint-stiffness"]),
+    ]
     few = {url: queries(url) for url in urls}
     seeding.seed_articles(5000, quiet)
     assert PublishedVersion.objects.live().count() == 5005

@@ -18,7 +18,10 @@ ANSWERS = {200, 400, 404}
 
 @pytest.fixture
 def pages(make_article):
-    article = make_article(title="What is <b>bold</b> swelling?")
+    article = make_article(
+        title="What is <b>bold</b> swelling?",
+        extra_sections=[("Symptoms", "- Joint stiffness", "symptoms")],
+    )
     return {
         "search": (reverse("articles:search"), ["q", "page"]),
         "a-z": (reverse("articles:index"), ["letter", "category", "page"]),
@@ -28,6 +31,7 @@ def pages(make_article):
         "author": (article.author.get_absolute_url(), ["page"]),
         "article": (article.get_absolute_url(), ["comments", "reply_to"]),
         "symptoms": (reverse("articles:symptoms"), []),
+        "symptom": (reverse("articles:symptom", args=["joint-stiffness"]), ["page"]),
         "suggestions": (reverse("articles:suggest"), ["q"]),
     }
 

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from articles.models import Category, Section, VersionTerm
@@ -121,6 +122,56 @@ def test_symptom_index_lists_each_symptom_with_the_articles_naming_it(
     assert '<dt id="joint-stiffness">Joint stiffness</dt>' in page
     assert '<a href="#letter-J">J</a>' in page
     assert page.index('id="letter-J"') < page.index('id="joint-stiffness"')
+
+
+def test_a_term_shared_by_many_articles_shows_a_few_and_links_to_its_own_page(client, make_article):
+    names = [f"Condition {letter}" for letter in "HGFEDCBA"]
+    for name in names:
+        make_article(
+            title=f"What is {name.lower()}?",
+            condition=name,
+            extra_sections=[("Symptoms", "- Joint stiffness", "symptoms")],
+        )
+    make_article(
+        title="What is hidden?",
+        condition="Condition Z",
+        published=False,
+        extra_sections=[("Symptoms", "- Joint stiffness", "symptoms")],
+    )
+    term_page = reverse("articles:symptom", args=["joint-stiffness"])
+    index = client.get(SYMPTOMS)
+    term = {term["slug"]: term for term in index.context["terms"]}["joint-stiffness"]
+    # The first six A-Z, and a link to all eight: the index stays small however many share it.
+    assert [article["name"] for article in term["articles"]] == sorted(names)[:6]
+    assert (
+        f'<a href="{term_page}">All 8 conditions'
+        '<span class="visually-hidden"> with Joint stiffness</span></a>'
+    ) in index.content.decode()
+
+    first = client.get(term_page, {"page": 1})
+    assert first.status_code == 200
+    page = first.content.decode()
+    assert "<h1>Joint stiffness</h1>" in page
+    assert "8 conditions name it as a symptom." in page
+    listed = re.findall(r'<li><a href="/articles/[^"]+" title="[^"]+">([^<]+)</a></li>', page)
+    assert listed == sorted(names)
+    assert "Condition Z" not in page
+
+
+@pytest.mark.parametrize("term", ["no-such-term", "secret-symptom"])
+def test_a_term_no_published_article_names_is_not_found(client, make_article, term):
+    make_article(published=False, extra_sections=[("Symptoms", "- Secret symptom", "symptoms")])
+    assert client.get(reverse("articles:symptom", args=[term])).status_code == 404
+
+
+def test_term_pages_are_paginated_per_kind(client, make_article):
+    for _ in range(settings.ARTICLES_PER_PAGE + 1):
+        make_article(extra_sections=[("Treatment", "- **Rest:** sleep well", "treatment")])
+    url = reverse("articles:treatment", args=["rest"])
+    assert len(client.get(url).context["object_list"]) == settings.ARTICLES_PER_PAGE
+    assert len(client.get(url, {"page": 2}).context["object_list"]) == 1
+    assert client.get(url, {"page": 3}).status_code == 404
+    assert client.get(reverse("articles:symptom", args=["rest"])).status_code == 404
 
 
 def test_term_index_names_articles_by_their_condition(client, make_article, add_section):

@@ -38,7 +38,9 @@ def page(client, url, **headers):
 
 
 def test_a_cached_page_costs_one_query_however_big_it_is(make_article, make_comment):
-    article = make_article(sections=40)
+    article = make_article(
+        sections=40, extra_sections=[("Symptoms", "- Joint stiffness", "symptoms")]
+    )
     for number in range(30):
         make_comment(article, body=f"Comment {number}")
     urls = [
@@ -48,6 +50,7 @@ def test_a_cached_page_costs_one_query_however_big_it_is(make_article, make_comm
         article.category.get_absolute_url(),
         article.author.get_absolute_url(),
         reverse("articles:symptoms"),
+        reverse("articles:symptom", args=["joint-stiffness"]),
         reverse("articles:feed"),
         reverse("articles:sitemap"),
     ]

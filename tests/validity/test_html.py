@@ -79,6 +79,7 @@ def public_pages(article):
         "symptoms": "/symptoms/",
         "causes": "/causes/",
         "treatments": "/treatments/",
+        "symptom": "/symptoms/joint-stiffness/",
         "authors": "/authors/",
         "authors-by-rating": "/authors/?sort=rating",
         "author": author.get_absolute_url(),
