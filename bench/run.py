@@ -48,7 +48,14 @@ SEED_SLUG = "what-are-the-causes-and-treatment-options-for-heterotopic-calcifica
 
 WORKERS = 2
 ONE_READER_PER_WORKER = f"search (?q=pain), uncached, {WORKERS} connections"
-CACHED_PAGES = ["seed article, cached", "article with 500 comments", "home", "author page", "A–Z"]
+CACHED_PAGES = [
+    "seed article, cached",
+    "article with 500 comments",
+    "home",
+    "author page",
+    "A–Z",
+    "symptoms A–Z",
+]
 
 
 def targets(rows, files_per_second, seed_bytes):
@@ -237,6 +244,7 @@ def main():
         "author page": author,
         "search (?q=pain)": "/search/?q=pain",
         "A–Z": "/articles/",
+        "symptoms A–Z": "/symptoms/",
     }
     config = ["--config", "symptomdb/gunicorn.conf.py"]
     processes = [
