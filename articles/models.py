@@ -34,6 +34,12 @@ from .conditions import split_names
 from .terms import TERM_INDEXES
 
 
+def listed_name(prefix=""):
+    """The name lists file a version under, for versions reached through ``prefix``: its
+    condition, else its title."""
+    return Coalesce(NullIf(f"{prefix}condition", models.Value("")), f"{prefix}title")
+
+
 def live_condition(prefix="", now=None):
     """The one definition of "readers see it now", for versions reached through ``prefix``.
 
@@ -715,7 +721,7 @@ class PublishedVersionQuerySet(models.QuerySet):
 
     def with_az_name(self):
         """Annotate ``az_name`` (the condition, else the title) and its initial ``az_letter``."""
-        name = Coalesce(NullIf("condition", models.Value("")), "title")
+        name = listed_name()
         return self.annotate(az_name=name, az_letter=Upper(Left(name, 1)))
 
     def names_starting(self, prefix, limit=8):
@@ -1041,7 +1047,7 @@ class VersionTermQuerySet(models.QuerySet):
         condition, the number of articles naming the term), by term and then condition A-Z,
         with at most ``shown`` articles a term, so the index stays small however many
         articles share a term."""
-        name = Lower(Coalesce(NullIf("version__condition", models.Value("")), "version__title"))
+        name = Lower(listed_name("version__"))
         by_term = {"partition_by": [models.F("slug")]}
         return (
             self.annotate(

@@ -34,18 +34,21 @@ WATCHED = {
 # The channel the trigger function notifies. NOTIFY is delivered when the transaction commits
 # (never if it rolls back), once however many statements sent it.
 NOTIFY_CHANNEL = "symptomdb_page_generation"
+# After a failed attempt to listen, pages read the numbers for this long before the next
+# attempt: a database that does not answer must not cost every request a connection attempt.
+LISTEN_RETRY_SECONDS = 5
 
-POSTGRES_FUNCTION = """
+POSTGRES_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION articles_page_generation_bump() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO articles_pagegeneration ("table", value)
     VALUES (TG_TABLE_NAME, floor(random() * 1e15)::bigint)
     ON CONFLICT ("table") DO UPDATE SET value = articles_pagegeneration.value + 1;
-    PERFORM pg_notify('symptomdb_page_generation', '');
+    PERFORM pg_notify('{NOTIFY_CHANNEL}', '');
     RETURN NULL;
 END $$;
-"""
+"""  # noqa: S608 - NOTIFY_CHANNEL is this module's constant
 
 # A lost row comes back at a random number, so it never repeats one a process remembers.
 SQLITE_BUMP = """
@@ -142,9 +145,7 @@ class GenerationWatcher:
         self.known = None
         self.read_at = 0.0
         self.epoch = 0
-        # After a failed attempt to listen, pages read the numbers for a while: a database that
-        # does not answer must not cost every request a connection attempt more.
-        self.retry_at = 0.0
+        self.retry_at = 0.0  # when to try listening again after a failure
 
     def numbers(self, read):
         """The generation numbers: remembered, or ``read()`` (one query) and remembered."""
@@ -188,7 +189,10 @@ class GenerationWatcher:
             logger.warning("Lost the connection listening for page changes", exc_info=True)
             self._drop()
             return None, None
-        if self.known is not None and time.monotonic() - self.read_at > recheck_seconds():
+        if (
+            self.known is not None
+            and time.monotonic() - self.read_at > settings.PAGE_GENERATION_RECHECK_SECONDS
+        ):
             self._uncertain()
         return self.known, self.epoch
 
@@ -242,13 +246,6 @@ class GenerationWatcher:
         if listener is not None and self.pid == os.getpid():
             with contextlib.suppress(Exception):
                 listener.close()
-
-
-LISTEN_RETRY_SECONDS = 5
-
-
-def recheck_seconds():
-    return settings.PAGE_GENERATION_RECHECK_SECONDS
 
 
 watcher = GenerationWatcher()

@@ -266,6 +266,14 @@ def remembered(url):
         page(Client(), url)
 
 
+@pytest.fixture
+def quiet_article(make_article):
+    """An article whose page this process has stored, its stamp and numbers remembered."""
+    article = make_article()
+    remembered(article.get_absolute_url())
+    return article
+
+
 def committed_elsewhere(sql, params=()):
     """A write another process commits (an editor's server, a shell, psql)."""
     with psycopg.connect(database_url(), autocommit=True) as other:
@@ -292,49 +300,43 @@ def shows_within(client, url, text, seconds):
 
 @listening
 def test_while_nothing_changes_a_cached_page_costs_no_query_and_a_commit_anywhere_shows(
-    make_article, settings
+    quiet_article, settings
 ):
     settings.PAGE_GENERATION_RECHECK_SECONDS = 60  # only a notification can tell
-    article = make_article()
-    url = article.get_absolute_url()
-    remembered(url)
+    url = quiet_article.get_absolute_url()
     queries, _ = count_queries(Client(), url)
     assert queries == 0
-    rename_author(article, "MD, FRCP")
+    rename_author(quiet_article, "MD, FRCP")
     assert shows_within(Client(), url, "MD, FRCP", seconds=0.5)
     page(Client(), url)  # the new page was rendered by the view: the numbers are read once
     assert count_queries(Client(), url)[0] == 0
 
 
 @listening
-def test_a_lost_listening_connection_costs_a_query_never_a_stale_page(make_article, settings):
+def test_a_lost_listening_connection_costs_a_query_never_a_stale_page(quiet_article, settings):
     settings.PAGE_GENERATION_RECHECK_SECONDS = 60
-    article = make_article()
-    url = article.get_absolute_url()
-    remembered(url)
+    url = quiet_article.get_absolute_url()
     committed_elsewhere(
         "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
         "WHERE query = %s AND datname = current_database()",
         [f"LISTEN {NOTIFY_CHANNEL}"],
     )
-    rename_author(article, "MD, PhD (hon.)")
+    rename_author(quiet_article, "MD, PhD (hon.)")
     assert "MD, PhD (hon.)" in page(Client(), url).content.decode()
     # Listening again: the next change shows too, and quiet pages cost nothing.
-    rename_author(article, "MD, MSc")
+    rename_author(quiet_article, "MD, MSc")
     assert shows_within(Client(), url, "MD, MSc", seconds=0.5)
     page(Client(), url)
     assert count_queries(Client(), url)[0] == 0
 
 
 @listening
-def test_if_notifications_stop_coming_a_change_shows_within_the_recheck(make_article, settings):
+def test_if_notifications_stop_coming_a_change_shows_within_the_recheck(quiet_article, settings):
     settings.PAGE_GENERATION_RECHECK_SECONDS = 0.2
-    article = make_article()
-    url = article.get_absolute_url()
-    remembered(url)
+    url = quiet_article.get_absolute_url()
     # As a connection pooler that does not pass notifications on would.
     watcher.listener.execute(f"UNLISTEN {NOTIFY_CHANNEL}")
-    rename_author(article, "MD, DSc")
+    rename_author(quiet_article, "MD, DSc")
     assert shows_within(Client(), url, "MD, DSc", seconds=1)
 
 
@@ -350,23 +352,19 @@ def test_listening_works_with_the_connection_options_the_database_url_sets(
 
 
 @listening
-def test_after_a_view_answered_this_process_reads_the_numbers_again(make_article, settings):
+def test_after_a_view_answered_this_process_reads_the_numbers_again(quiet_article, settings):
     """A view may have written, and its own commit may notify this process a moment later."""
     settings.PAGE_GENERATION_RECHECK_SECONDS = 60
-    article = make_article()
-    url = article.get_absolute_url()
-    remembered(url)
+    url = quiet_article.get_absolute_url()
     assert Client().get(reverse("articles:search"), {"q": "condition"}).status_code == 200
     assert count_queries(Client(), url)[0] == 1
     assert count_queries(Client(), url)[0] == 0
 
 
 @listening
-def test_with_listening_off_every_cached_page_reads_the_numbers(make_article, settings):
+def test_with_listening_off_every_cached_page_reads_the_numbers(quiet_article, settings):
     settings.PAGE_CACHE_LISTEN = False
-    article = make_article()
-    remembered(article.get_absolute_url())
-    assert count_queries(Client(), article.get_absolute_url())[0] == 1
+    assert count_queries(Client(), quiet_article.get_absolute_url())[0] == 1
 
 
 def test_with_the_page_cache_off_pages_are_rendered_every_time(make_article, settings):
