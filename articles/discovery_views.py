@@ -2,9 +2,11 @@
 
 import string
 from itertools import groupby
+from typing import NamedTuple
 
 from django import forms
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models.functions import Lower
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -39,11 +41,33 @@ class IndexParameters(ParameterForm):
         return letter
 
 
+class IndexPaginator(Paginator):
+    """Pages of the A-Z that also know the first name of the next page (``page.next_name``),
+    which places each other name on one page. Costs no query: the page's slice takes one row
+    more."""
+
+    def page(self, number):
+        page = super().page(number)
+        bottom = (page.number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows = list(self.object_list[bottom : top + 1])
+        page.next_name = rows.pop().az_name if len(rows) > top - bottom else None
+        page.object_list = rows
+        return page
+
+
 class ArticleIndexView(ParametersMixin, ListView):
-    """Live articles A-Z by condition (or title), by letter and category, paginated."""
+    """Live articles A-Z by condition (or title), by letter and category, paginated.
+
+    The conditions' other names ("Ringing in the ears: see Tinnitus") are listed on the page
+    whose names they sort among, so that every page stays as short as its articles.
+    """
 
     template_name = "articles/article_index.html"
     paginate_by = settings.ARTICLES_PER_PAGE
+    paginator_class = IndexPaginator
     parameters_form = IndexParameters
 
     def get_queryset(self):
@@ -63,41 +87,63 @@ class ArticleIndexView(ParametersMixin, ListView):
         return articles.order_by(Lower("az_name"), "pk")
 
     def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
         rows = list(self.in_scope.az_letters_and_other_names())
+        other_names = other_names_from(rows)
         used = {filed_under(letter) for letter, *_ in rows}
-        cross_references = cross_references_from(rows)
-        used.update(reference["letter"] for reference in cross_references)
+        used.update(name.letter for name in other_names)
         if self.letter:
-            cross_references = [r for r in cross_references if r["letter"] == self.letter]
-        return super().get_context_data(
-            cross_references=cross_references,
-            letters=[(letter, letter in used) for letter in LETTERS],
-            letter=self.letter,
-            category=self.category,
-            categories=Category.objects.with_published_counts(),
-            **kwargs,
-        )
+            other_names = [name for name in other_names if name.letter == self.letter]
+        return {
+            **context,
+            "cross_references": cross_references_on(context["page_obj"], other_names),
+            "letters": [(letter, letter in used) for letter in LETTERS],
+            "letter": self.letter,
+            "category": self.category,
+            "categories": Category.objects.with_published_counts(),
+        }
 
 
 def filed_under(initial):
     return initial if initial in string.ascii_uppercase else OTHER_LETTER
 
 
-def cross_references_from(rows):
-    """The conditions' other names, each pointing at its article ("Ringing in the ears: see
-    Tinnitus"), A-Z, with the letter each is filed under."""
-    references = [
-        {
-            "name": name,
-            "see": see,
-            "url": reverse("articles:detail", kwargs={"slug": slug}),
-            "letter": filed_under(name[0].upper()),
-        }
+class OtherName(NamedTuple):
+    key: str  # what it sorts by
+    name: str
+    see: str
+    slug: str
+    letter: str
+
+
+def other_names_from(rows):
+    """The conditions' other names, A-Z, each with the name and slug of its article and the
+    letter it is filed under (rows from ``az_letters_and_other_names``)."""
+    names = (
+        OtherName(name.lower(), name, see, slug, filed_under(name[0].upper()))
         for _, names, see, slug in rows
         if slug
         for name in split_names(names)
+    )
+    return sorted(names)
+
+
+def cross_references_on(page, other_names):
+    """The other names that sort from this page's first article to the next page's first (the
+    first page from the start, the last page to the end), each pointing at its article
+    ("Ectopic calcifications → see Heterotopic calcifications"), as a printed index would."""
+    articles = page.object_list
+    start = articles[0].az_name.lower() if articles and page.has_previous() else None
+    end = page.next_name.lower() if page.next_name is not None else None
+    return [
+        {
+            "name": other.name,
+            "see": other.see,
+            "url": reverse("articles:detail", kwargs={"slug": other.slug}),
+        }
+        for other in other_names
+        if (start is None or other.key >= start) and (end is None or other.key < end)
     ]
-    return sorted(references, key=lambda reference: reference["name"].lower())
 
 
 class SearchParameters(ParameterForm):

@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -169,3 +170,41 @@ def test_other_names_are_stored_as_written_not_as_markdown(tmp_path):
     article = Article.objects.get(title="What is Crohn's disease?")
     assert article.condition == "Crohn's disease"
     assert article.alternative_names == "Regional enteritis & ileitis"
+
+
+def test_each_a_to_z_page_lists_the_other_names_among_its_own_articles(client, make_article):
+    """However many articles have other names, a page of the A-Z lists only those that sort
+    between its first article and the next page's, and every other name is on one page."""
+    per_page = settings.ARTICLES_PER_PAGE
+    count = per_page * 2 + 3
+    for number in range(1, count + 1):
+        make_article(
+            condition=f"Condition {number:03}",
+            alternative_names=f"Condition {number:03} (other name)\nAlias {number:03}",
+        )
+    make_article(condition="Zoster", alternative_names="Aardvark fever\nZygote syndrome")
+
+    def names_on(page, **params):
+        html = client.get("/articles/", {"page": page, **params}).content.decode()
+        return re.findall(r'<li class="mb-2">([^<]+) <span[^>]*>→ see</span>', html)
+
+    pages = [names_on(page) for page in (1, 2, 3)]
+    # Other names starting with A sort before every condition: the first page lists them.
+    assert pages[0] == [
+        "Aardvark fever",
+        *(f"Alias {n:03}" for n in range(1, count + 1)),
+        *(f"Condition {n:03} (other name)" for n in range(1, per_page + 1)),
+    ]
+    assert pages[1] == [
+        f"Condition {n:03} (other name)" for n in range(per_page + 1, per_page * 2 + 1)
+    ]
+    assert pages[2] == [
+        *(f"Condition {n:03} (other name)" for n in range(per_page * 2 + 1, count + 1)),
+        "Zygote syndrome",
+    ]
+    # A letter's own pages divide its other names the same way.
+    under_c = [names_on(page, letter="C") for page in (1, 2, 3)]
+    assert [name for names in under_c for name in names] == [
+        f"Condition {n:03} (other name)" for n in range(1, count + 1)
+    ]
+    assert all(len(names) <= per_page for names in under_c)
