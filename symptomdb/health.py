@@ -14,7 +14,13 @@ load balancer can probe each app server by address, over plain HTTP, every secon
 import logging
 
 from django.core.cache import cache
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import (
+    DatabaseError,
+    InterfaceError,
+    NotSupportedError,
+    OperationalError,
+    connection,
+)
 from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 
@@ -127,5 +133,12 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, OperationalError | InterfaceError):
             logger.error("Database unavailable: %s", type(exception).__name__, exc_info=exception)
+            return service_unavailable(request)
+        if isinstance(exception, NotSupportedError) and "cached plan" in str(exception):
+            # A migration changed the type of a column that a statement this connection
+            # prepared reads (DJANGO_DB_PREPARED_STATEMENTS). The connection would fail that
+            # statement until it closes; a new one prepares it afresh.
+            logger.warning("A prepared statement outlived a migration; reconnecting")
+            connection.close()
             return service_unavailable(request)
         return None

@@ -140,7 +140,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
     # A query a connection runs for the fifth time is prepared, and PostgreSQL stops planning
     # it again: an uncached article page otherwise spends about 3 of its 15 ms on planning its
     # small queries. Preparing needs the parameters bound by the server. Switch off behind
-    # PgBouncer in transaction mode before 1.21, which cannot keep a statement prepared.
+    # PgBouncer in transaction mode unless it keeps statements (max_prepared_statements).
     DATABASES["default"]["OPTIONS"] = {
         "server_side_binding": True,
         "prepare_threshold": 5,

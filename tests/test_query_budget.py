@@ -7,7 +7,6 @@ changes (tests/articles/test_page_cache.py).
 """
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -17,7 +16,6 @@ from articles.synonyms import synonym_groups, synonyms_changed
 from comments import changes
 from comments.models import ReportReason
 from tests.factories import staff_user
-from tests.markers import needs_postgres
 from tests.queries import count_queries
 
 # Thousands of rows, the demo content or hypothesis runs: left out of `make test-fast`.
@@ -137,19 +135,3 @@ def test_search_stays_within_budget_however_many_results(make_article):
     for _ in range(30):
         make_article()
     assert queries(f"{reverse('articles:search')}?q=condition") == few <= SEARCH_PAGE
-
-
-@needs_postgres("prepared statements are PostgreSQL's")
-def test_postgresql_plans_an_article_page_s_queries_once_per_connection(
-    client, seed_article, settings
-):
-    """After a few visits the article page's queries are prepared: PostgreSQL runs them
-    without planning them again (DJANGO_DB_PREPARED_STATEMENTS, on by default)."""
-    settings.PAGE_CACHE_SECONDS = 0  # every visit renders the page
-    url = seed_article.get_absolute_url()
-    for _ in range(6):
-        assert client.get(url).status_code == 200
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        prepared = [statement for (statement,) in cursor.fetchall()]
-    assert any('FROM "articles_publishedversion"' in s and '"slug" = $' in s for s in prepared)
