@@ -7,7 +7,6 @@ from typing import NamedTuple
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models.functions import Lower
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -42,9 +41,9 @@ class IndexParameters(ParameterForm):
 
 
 class IndexPaginator(Paginator):
-    """Pages of the A-Z that also know the first name of the next page (``page.next_name``),
-    which places each other name on one page. Costs no query: the page's slice takes one row
-    more."""
+    """Pages of the A-Z that also know the sort key of the next page's first row
+    (``page.next_key``), which places each other name on one page. Costs no query: the page's
+    slice takes one row more."""
 
     def page(self, number):
         page = super().page(number)
@@ -53,7 +52,7 @@ class IndexPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         rows = list(self.object_list[bottom : top + 1])
-        page.next_name = rows.pop().az_name if len(rows) > top - bottom else None
+        page.next_key = rows.pop().az_key if len(rows) > top - bottom else None
         page.object_list = rows
         return page
 
@@ -84,7 +83,7 @@ class ArticleIndexView(ParametersMixin, ListView):
             articles = articles.exclude(az_letter__in=string.ascii_uppercase)
         elif self.letter:
             articles = articles.filter(az_letter=self.letter)
-        return articles.order_by(Lower("az_name"), "pk")
+        return articles.in_az_order()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -109,7 +108,7 @@ def filed_under(initial):
 
 
 class OtherName(NamedTuple):
-    key: str  # what it sorts by
+    key: str  # what it sorts by: lower-cased by the database, as articles' az_key
     name: str
     see: str
     slug: str
@@ -120,10 +119,10 @@ def other_names_from(rows):
     """The conditions' other names, A-Z, each with the name and slug of its article and the
     letter it is filed under (rows from ``az_letters_and_other_names``)."""
     names = (
-        OtherName(name.lower(), name, see, slug, filed_under(name[0].upper()))
-        for _, names, see, slug in rows
+        OtherName(key, name, see, slug, filed_under(name[0].upper()))
+        for _, names, keys, see, slug in rows
         if slug
-        for name in split_names(names)
+        for name, key in zip(split_names(names), split_names(keys), strict=True)
     )
     return sorted(names)
 
@@ -133,8 +132,8 @@ def cross_references_on(page, other_names):
     first page from the start, the last page to the end), each pointing at its article
     ("Ectopic calcifications → see Heterotopic calcifications"), as a printed index would."""
     articles = page.object_list
-    start = articles[0].az_name.lower() if articles and page.has_previous() else None
-    end = page.next_name.lower() if page.next_name is not None else None
+    start = articles[0].az_key if articles and page.has_previous() else None
+    end = page.next_key
     return [
         {
             "name": other.name,
@@ -300,7 +299,7 @@ class TermView(ParametersMixin, ListView):
             .filter(terms__kind=self.kind, terms__slug=slug)
             .with_az_name()
             .only("title", "slug", "condition")
-            .order_by(Lower("az_name"), "pk")
+            .in_az_order()
         )
 
     def get_context_data(self, **kwargs):

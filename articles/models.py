@@ -19,9 +19,18 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Prefetch, Window
-from django.db.models.functions import Coalesce, Concat, Left, Lower, NullIf, RowNumber, Upper
+from django.db.models.functions import (
+    Coalesce,
+    Collate,
+    Concat,
+    Left,
+    Lower,
+    NullIf,
+    RowNumber,
+    Upper,
+)
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import normalize_newlines
@@ -38,6 +47,12 @@ def listed_name(prefix=""):
     """The name lists file a version under, for versions reached through ``prefix``: its
     condition, else its title."""
     return Coalesce(NullIf(f"{prefix}condition", models.Value("")), f"{prefix}title")
+
+
+def in_code_point_order(expression):
+    """``expression`` compared character by character, as Python compares strings, whatever
+    the database's collation (which may ignore spaces, or sort "é" with "e")."""
+    return Collate(expression, "C" if connection.vendor == "postgresql" else "BINARY")
 
 
 def live_condition(prefix="", now=None):
@@ -720,9 +735,15 @@ class PublishedVersionQuerySet(models.QuerySet):
         return self.order_by("-first_published_at", "-pk")
 
     def with_az_name(self):
-        """Annotate ``az_name`` (the condition, else the title) and its initial ``az_letter``."""
+        """Annotate ``az_name`` (the condition, else the title), its initial ``az_letter``, and
+        ``az_key``, what the A-Z sorts by (lower case, in ``in_code_point_order``)."""
         name = listed_name()
-        return self.annotate(az_name=name, az_letter=Upper(Left(name, 1)))
+        return self.annotate(az_name=name, az_letter=Upper(Left(name, 1)), az_key=Lower(name))
+
+    def in_az_order(self):
+        """A-Z by ``az_key`` (``with_az_name()``), character by character, so that Python
+        places other names among the rows as the database ordered them."""
+        return self.order_by(in_code_point_order(models.F("az_key")), "pk")
 
     def names_starting(self, prefix, limit=8):
         """Condition names (and other names) of live versions that start with ``prefix``,
@@ -746,8 +767,9 @@ class PublishedVersionQuerySet(models.QuerySet):
 
     def az_letters_and_other_names(self):
         """In one query, for an A-Z built on ``with_az_name()``: the distinct initials, and
-        for each version with other names, (initial, other names, az_name, slug). Rows of
-        versions without other names collapse to one per initial."""
+        for each version with other names, (initial, other names, the same lower-cased by the
+        database as ``az_key`` is, az_name, slug). Rows of versions without other names
+        collapse to one per initial."""
         has_names = ~models.Q(alternative_names="")
 
         def only_with_names(field):
@@ -758,6 +780,7 @@ class PublishedVersionQuerySet(models.QuerySet):
             .values_list(
                 "az_letter",
                 "alternative_names",
+                Lower("alternative_names"),
                 only_with_names(models.F("az_name")),
                 only_with_names(models.F("slug")),
             )
