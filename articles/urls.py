@@ -1,5 +1,6 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
+from django.views.decorators.http import require_safe
 
 from . import discovery_views, views
 from .feeds import LatestArticlesAtomFeed, LatestArticlesFeed
@@ -38,8 +39,9 @@ urlpatterns = [
         discovery_views.TermView.as_view(kind="treatment"),
         name="treatment",
     ),
-    path("feeds/latest/", LatestArticlesFeed(), name="feed"),
-    path("feeds/latest/atom/", LatestArticlesAtomFeed(), name="atom_feed"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Read-only documents: anything but GET and HEAD is a 405, as on every other page.
+    path("feeds/latest/", require_safe(LatestArticlesFeed()), name="feed"),
+    path("feeds/latest/atom/", require_safe(LatestArticlesAtomFeed()), name="atom_feed"),
+    path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", discovery_views.robots_txt, name="robots"),
 ]

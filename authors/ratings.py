@@ -84,7 +84,8 @@ def anonymous_reader(request):
     if not 16 <= len(token) <= 64:
         return Reader()
     since = None
-    if issued.isdigit() and len(issued) <= 12:
+    # 11 digits reach the year 5138; more may not be a date Python can hold.
+    if issued.isascii() and issued.isdigit() and len(issued) <= 11:
         since = datetime.fromtimestamp(int(issued), UTC)
     return Reader(token=token, since=since)
 

@@ -6,14 +6,19 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_protect
 from django.views.generic import ListView
 
 from articles import page_cache
 from articles.models import PublishedVersion
 from symptomdb.addresses import request_origin
-from symptomdb.inputs import PageField, PageParameters, ParameterForm, ParametersMixin
+from symptomdb.inputs import (
+    PageField,
+    PageParameters,
+    ParameterForm,
+    ParametersMixin,
+    next_path,
+)
 from symptomdb.responses import too_many_requests
 
 from .forms import RatingForm
@@ -97,12 +102,7 @@ def _wants_json(request):
 
 
 def _back(request, author):
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return author.get_absolute_url()
+    return next_path(request, author.get_absolute_url())
 
 
 def _refused(request, author, message, status):

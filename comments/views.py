@@ -7,12 +7,12 @@ from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles.models import PublishedVersion
 from authors.ratings import anonymous_reader, new_reader, remember_reader
 from symptomdb.addresses import address_hash, request_address_hash
+from symptomdb.inputs import next_path
 from symptomdb.responses import too_many_requests
 
 from . import changes, identity
@@ -137,11 +137,7 @@ def confirm_email(request, token):
 @require_POST
 def forget_commenter(request):
     """Forget the name, email and confirmation this browser remembers."""
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        back = reverse("articles:home")
+    back = next_path(request, reverse("articles:home"))
     messages.success(request, "This browser no longer remembers your name and email.")
     response = redirect(back)
     identity.remember_commenter(response, identity.Commenter())

@@ -71,7 +71,7 @@ def as_row(body, address_hash):
 def csp_report(request):
     limit = settings.CSP_REPORT_MAX_BYTES
     declared = request.headers.get("content-length") or "0"
-    if not declared.isdigit() or int(declared) > limit:
+    if not (declared.isascii() and declared.isdigit()) or int(declared) > limit:
         return HttpResponse("Report too large.", status=413, content_type="text/plain")
     body = request.read(limit + 1)
     if len(body) > limit:
@@ -87,7 +87,8 @@ def csp_report(request):
         return too_many_requests(request, LimitReached("Too many reports.", retry_after=60))
     try:
         payload = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    # Not UTF-8, not JSON, too deeply nested, or an integer of thousands of digits.
+    except (ValueError, RecursionError):
         return HttpResponse("Not a report.", status=400, content_type="text/plain")
     rows = [as_row(item, address) for item in reports_in(payload)]
     if not rows:

@@ -12,6 +12,7 @@ import re
 
 from django import forms
 from django.conf import settings
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from .responses import bad_request
 
@@ -99,3 +100,21 @@ class PageParameters(ParameterForm):
     """A paginated list's parameters: the page alone."""
 
     page = PageField()
+
+
+def next_path(request, fallback):
+    """The ``next`` address a form posted, when it is a path on this site, else ``fallback``.
+
+    Only a path: ``redirect()`` would take "foo" for a view's name, and another host is an
+    open redirect.
+    """
+    target = request.POST.get("next", "")
+    if (
+        target.startswith("/")
+        and target.isprintable()
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return target
+    return fallback

@@ -121,6 +121,17 @@ def test_feed_and_sitemap_query_counts_do_not_grow_with_articles(make_article, c
     assert count_queries(url) == few
 
 
+@pytest.mark.parametrize(
+    "url", ["articles:feed", "articles:atom_feed", "articles:sitemap", "authors:feed"]
+)
+def test_feeds_and_the_sitemap_answer_only_get_and_head(client, seed_article, url):
+    address = reverse(url, args=[seed_article.author.slug] if url == "authors:feed" else [])
+    assert client.get(address).status_code == 200
+    assert client.head(address).status_code == 200
+    for method in ("post", "put", "delete", "trace"):
+        assert getattr(client, method)(address).status_code == 405
+
+
 def test_author_page_links_to_the_author_feed(client, seed_article):
     page = client.get(seed_article.author.get_absolute_url()).content.decode()
     feed = reverse("authors:feed", args=[seed_article.author.slug])

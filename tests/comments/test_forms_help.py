@@ -57,6 +57,13 @@ def test_forget_me_clears_the_remembered_name_and_email(client, article, post):
     assert 'value="rita@example.com"' not in page
 
 
+@pytest.mark.parametrize("following", ["foo", "https://evil.example/", "%ZZ"])
+def test_forget_me_with_an_odd_return_address_goes_home(client, following):
+    response = client.post(reverse("comments:forget"), {"next": following})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("articles:home")
+
+
 def test_without_remember_me_nothing_is_kept(client, article, post):
     response = post(article, name="Rita Reader", email="rita@example.com")
     assert settings.COMMENTER_COOKIE not in response.cookies

@@ -102,6 +102,11 @@ def test_oversized_malformed_and_floods_of_reports_are_refused():
     assert report(client, big).status_code == 413
     assert report(client, "not json").status_code == 400
     assert report(client, json.dumps({"something": "else"})).status_code == 400
+    huge_number = '{"csp-report": {"line-number": ' + "9" * 5000 + "}}"
+    assert report(client, huge_number).status_code == 400
+    assert report(client, "[" * 4000 + "]" * 4000).status_code == 400  # nested too deep
+    assert report(client, "{}", CONTENT_LENGTH="\u00b2").status_code == 413  # "²".isdigit()
+    assert not CspReport.objects.exists()
     body = json.dumps({"csp-report": {"violated-directive": "img-src"}})
     statuses = [report(client, body).status_code for _ in range(12)]
     assert statuses.count(204) == settings.CSP_REPORTS_PER_ADDRESS_PER_MINUTE
