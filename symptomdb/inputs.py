@@ -12,6 +12,7 @@ import re
 
 from django import forms
 from django.conf import settings
+from django.utils.encoding import iri_to_uri
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .responses import bad_request
@@ -102,6 +103,9 @@ class PageParameters(ParameterForm):
     page = PageField()
 
 
+MAX_RETURN_ADDRESS = 2048  # characters: what browsers and proxies reliably carry
+
+
 def next_path(request, fallback):
     """The ``next`` address a form posted, when it is a path on this site, else ``fallback``.
 
@@ -112,6 +116,8 @@ def next_path(request, fallback):
     if (
         target.startswith("/")
         and target.isprintable()
+        # As the Location header will carry it: "😀" takes 12 characters there.
+        and len(iri_to_uri(target)) <= MAX_RETURN_ADDRESS
         and url_has_allowed_host_and_scheme(
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         )

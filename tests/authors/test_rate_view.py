@@ -125,7 +125,9 @@ def test_fetch_with_accept_json_gets_json_with_the_new_summary(csrf_client, auth
     assert settings.RATING_READER_COOKIE in response.cookies
 
 
-@pytest.mark.parametrize("following", ["https://evil.example/", "//evil.example/", "foo", "#x"])
+@pytest.mark.parametrize(
+    "following", ["https://evil.example/", "//evil.example/", "foo", "#x", "/" + "😀" * 1366]
+)
 def test_next_that_is_not_a_path_here_redirects_to_the_author_page(client, author, following):
     response = post(client, author, {"score": "3", "next": following})
     assert response["Location"] == author.get_absolute_url()
