@@ -34,7 +34,9 @@ class IndexParameters(ParameterForm):
     page = PageField()
 
     def clean_letter(self):
-        letter = self.cleaned_data["letter"].upper()
+        letter = self.cleaned_data["letter"]
+        # ASCII only: a dotless i's capital is "I", and one letter's page has one address.
+        letter = letter.upper() if letter.isascii() else "?"
         if letter and letter not in LETTERS:
             raise forms.ValidationError("the A to Z index has the letters A to Z and # only.")
         return letter

@@ -72,6 +72,10 @@ def test_a_to_z_filters_by_letter_and_category(client, make_article):
     refused = client.get(INDEX, {"letter": "??"})
     assert refused.status_code == 400
     assert "the A to Z index has the letters A to Z and # only" in refused.content.decode()
+    # Letters whose capitals are ASCII (dotless i is "I", long s is "S"): a second address.
+    assert client.get(INDEX, {"letter": "\u0131"}).status_code == 400
+    assert client.get(INDEX, {"letter": "\u017f"}).status_code == 400
+    assert titles({"letter": "w"}) == titles({"letter": "W"})
 
 
 def test_a_to_z_sorts_by_condition_and_files_digits_under_hash(client, make_article):
