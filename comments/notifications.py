@@ -21,6 +21,7 @@ from symptomdb.background import absolute, enqueue_once, queue_email
 from .models import Comment
 
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
+DIGEST_LISTED = 50  # held comments a moderation digest quotes; it counts the rest
 
 
 def unsubscribe_token(email):
@@ -62,37 +63,47 @@ def schedule_moderation_digest(now=None):
 
 @task()
 def send_moderation_digest():
-    """Tell the moderators about every held comment they have not been told about yet."""
+    """Tell the moderators about every held comment they have not been told about yet: the
+    oldest ``DIGEST_LISTED`` in full, the rest counted (a flood makes one short email)."""
     with transaction.atomic():
-        waiting = list(
-            Comment.objects.awaiting_moderation()
-            .filter(announced_at__isnull=True)
+        unannounced = Comment.objects.awaiting_moderation().filter(announced_at__isnull=True)
+        # Locked, so that two digests running at once announce each comment once.
+        ids = list(
+            unannounced.select_for_update(of=("self",))
+            .order_by("created_at", "pk")
+            .values_list("pk", flat=True)
+        )
+        if not ids:
+            return 0
+        listed = list(
+            Comment.objects.filter(pk__in=ids[:DIGEST_LISTED])
             .select_related("article")
-            .select_for_update(of=("self",))
             .order_by("created_at", "pk")
         )
-        if not waiting:
-            return 0
         queue = absolute(reverse("admin:comments_comment_changelist") + "?status__exact=pending")
         total = Comment.objects.awaiting_moderation().count()
         lines = [
-            f"{len(waiting)} new comment(s) are waiting for moderation ({total} in the queue).",
+            f"{len(ids)} new comment(s) are waiting for moderation ({total} in the queue).",
             "",
         ]
-        for comment in waiting:
+        for comment in listed:
             lines += [
                 f"• {comment.name} on “{comment.article.title}”: {comment.excerpt}",
                 f"  Held because: {comment.held_reason or 'new comments wait for a moderator'}",
             ]
+        if len(ids) > len(listed):
+            lines.append(f"… and {len(ids) - len(listed)} more, newer.")
         lines += ["", f"Moderation queue: {queue}"]
         queue_email(
-            f"moderation-digest:{waiting[-1].pk}",
-            f"{len(waiting)} comment(s) awaiting moderation",
+            f"moderation-digest:{max(ids)}",
+            f"{len(ids)} comment(s) awaiting moderation",
             "\n".join(lines) + "\n",
             moderator_emails(),
         )
-        Comment.objects.filter(pk__in=[c.pk for c in waiting]).update(announced_at=timezone.now())
-    return len(waiting)
+        # Up to the newest announced rather than by ids: a flood may hold more comments than
+        # one query may carry parameters (65,535 on PostgreSQL).
+        unannounced.filter(pk__lte=max(ids)).update(announced_at=timezone.now())
+    return len(ids)
 
 
 def notify_published(comment):

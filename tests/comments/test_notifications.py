@@ -15,6 +15,7 @@ from pytest_django.asserts import assertContains, assertRedirects
 from comments import moderation, notifications
 from comments.models import Comment
 from symptomdb.models import OutgoingEmail
+from tests.markers import needs_postgres
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +69,51 @@ def test_a_burst_of_held_comments_is_one_digest(
     assert len(digests) == 2
     assert "1 new comment(s)" in digests[1].body
     assert "One more, later." in digests[1].body
+
+
+def flood(article, count):
+    """``count`` held comments not announced yet, stored at once."""
+    Comment.objects.bulk_create(
+        Comment(
+            article=article,
+            status=Comment.Status.PENDING,
+            name=f"Flooder {number}",
+            email=f"flood{number}@example.com",
+            body=f"Flood number {number}.",
+        )
+        for number in range(count)
+    )
+
+
+def digest(moderator, mailoutbox, run_tasks):
+    """Run a digest now; the moderators' emails so far."""
+    notifications.send_moderation_digest.enqueue()
+    run_tasks()
+    return to_moderators(mailoutbox, moderator)
+
+
+def test_a_flood_of_held_comments_is_one_short_digest(article, moderator, mailoutbox, run_tasks):
+    listed = notifications.DIGEST_LISTED
+    flood(article, listed + 10)
+    [message] = digest(moderator, mailoutbox, run_tasks)
+    assert f"{listed + 10} new comment(s) are waiting" in message.body
+    assert message.body.count("Held because:") == listed
+    assert "Flood number 0." in message.body
+    assert f"Flood number {listed}." not in message.body
+    assert "… and 10 more, newer." in message.body
+    assert not Comment.objects.filter(announced_at__isnull=True).exists()
+    assert len(digest(moderator, mailoutbox, run_tasks)) == 1  # nothing new to tell
+
+
+@pytest.mark.slow
+@needs_postgres("PostgreSQL carries at most 65,535 parameters in a query")
+def test_a_digest_of_more_held_comments_than_a_query_has_parameters(
+    article, moderator, mailoutbox, run_tasks
+):
+    flood(article, 70_000)
+    [message] = digest(moderator, mailoutbox, run_tasks)
+    assert "70000 new comment(s) are waiting" in message.body
+    assert not Comment.objects.filter(announced_at__isnull=True).exists()
 
 
 def test_no_moderator_email_for_spam(article, post, moderator, mailoutbox, run_tasks, settings):
