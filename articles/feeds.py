@@ -1,5 +1,7 @@
 """RSS and Atom feeds of the latest live articles, site-wide and per author."""
 
+import re
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -9,6 +11,15 @@ from django.utils.feedgenerator import Atom1Feed
 from authors.models import Author
 
 from .models import PublishedVersion
+
+# What XML 1.0 cannot hold: control characters other than tab and line breaks, and U+FFFE/F.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def for_xml(text):
+    """``text`` without the characters a feed cannot carry (an imported title may hold them),
+    rather than no feed at all."""
+    return NOT_XML.sub("", text)
 
 
 class LatestArticlesFeed(Feed):
@@ -27,10 +38,10 @@ class LatestArticlesFeed(Feed):
         )
 
     def item_title(self, item):
-        return item.title
+        return for_xml(item.title)
 
     def item_description(self, item):
-        return f"{item.summary} ({item.comment_count_label})"
+        return for_xml(f"{item.summary} ({item.comment_count_label})")
 
     def item_pubdate(self, item):
         return item.first_published_at
@@ -39,10 +50,10 @@ class LatestArticlesFeed(Feed):
         return item.live_from
 
     def item_author_name(self, item):
-        return item.author.display_name
+        return for_xml(item.author.display_name)
 
     def item_categories(self, item):
-        return [item.category.name]
+        return [for_xml(item.category.name)]
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
@@ -57,10 +68,10 @@ class AuthorArticlesFeed(LatestArticlesFeed):
         return get_object_or_404(Author, slug=slug)
 
     def title(self, obj):
-        return f"Symptom Database: articles by {obj.display_name}"
+        return for_xml(f"Symptom Database: articles by {obj.display_name}")
 
     def description(self, obj):
-        return f"The latest articles by {obj.display_name}."
+        return for_xml(f"The latest articles by {obj.display_name}.")
 
     def link(self, obj):
         return obj.get_absolute_url()

@@ -1,6 +1,8 @@
 """Forms of the editorial admin: the workflow steps, the article import and the ordered rows
 of an article (sections, references)."""
 
+from datetime import UTC
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -60,6 +62,14 @@ class WorkflowForm(forms.Form):
     def __init__(self, *args, article, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reviewer"].queryset = Author.objects.exclude(pk=article.author_id)
+
+    def clean_publish_at(self):
+        moment = self.cleaned_data["publish_at"]
+        try:
+            # An offset can carry the last day of the year 9999 past what Python holds.
+            return moment and moment.astimezone(UTC)
+        except OverflowError:
+            raise ValidationError("Schedule publication within the next ten years.") from None
 
 
 class ArticleImportForm(forms.Form):

@@ -9,6 +9,8 @@ with ``unpublish``, the only code that ends one: saving an article, importing a 
 a revision changes the working copy and nothing readers see.
 """
 
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
@@ -33,6 +35,8 @@ from .versions import render_version, save_version
 
 Status = Article.Status
 Action = ArticleEvent.Action
+# Further ahead is a typo; far enough ahead, a date the database cannot store.
+MAX_SCHEDULE_AHEAD = timedelta(days=3653)
 
 
 class WorkflowError(ValidationError):
@@ -128,6 +132,8 @@ def sign_off_review(article, *, by, reviewer=None, reviewed_on=None):
         raise WorkflowError("Choose the clinician who reviewed the article.")
     if reviewer.pk == Article.objects.values_list("author_id", flat=True).get(pk=article.pk):
         raise WorkflowError("The medical reviewer must be someone other than the author.")
+    if reviewed_on is not None and reviewed_on > timezone.localdate():
+        raise WorkflowError("A medical review cannot be dated in the future.")
     revision = record_revision(article, by=by)
     return _event(
         article,
@@ -241,8 +247,11 @@ def schedule(article, *, by, at, note):
     A version live now stays live until ``at``; no job is needed at that time.
     """
     note = _clean_note(note)
-    if at is None or at <= timezone.now():
+    now = timezone.now()
+    if at is None or at <= now:
         raise WorkflowError("The scheduled time must be in the future.")
+    if at > now + MAX_SCHEDULE_AHEAD:
+        raise WorkflowError("Schedule publication within the next ten years.")
     _lock(article)
     sign_off = _check_publishable(article, by)
     _end_versions(article, at)

@@ -68,6 +68,19 @@ def test_feed_text_with_markup_stays_well_formed(client, make_article):
     assert channel.find("item").findtext("title").startswith("What is </title><script>")
 
 
+def test_control_characters_in_a_title_are_left_out_of_the_feeds(client, make_article, author):
+    """XML 1.0 cannot hold them; an imported title or name may."""
+    make_article(title="What is \x01 bad \x1b text?")
+    type(author).objects.filter(pk=author.pk).update(name="Ada \x02 Byline")
+    for url in ("articles:feed", "articles:atom_feed"):
+        response = client.get(reverse(url))
+        assert response.status_code == 200
+        assert b"What is  bad  text?" in response.content
+    feed = client.get(reverse("authors:feed", args=[author.slug]))
+    assert feed.status_code == 200
+    assert "by Ada  Byline" in parse_xml(feed.content).find("channel").findtext("title")
+
+
 def test_sitemap_lists_published_articles_categories_and_authors_with_lastmod(
     client, mixed_articles, seed_article
 ):

@@ -335,3 +335,32 @@ def test_readers_see_a_due_for_review_note_once_the_interval_has_passed(
     assertContains(response, "This page is due for review")
     page = response.content.decode()
     assert page.index("This page is due for review") > page.index("Last reviewed")
+
+
+def test_a_review_dated_in_the_future_is_refused(editor_client, client, own_draft, reviewer):
+    """A far-future review date would also leave no next-review date to compute."""
+    response = editor_client.post(
+        workflow_url(own_draft),
+        {"action": "sign_off", "reviewer": reviewer.pk, "reviewed_on": "9999-12-31"},
+    )
+    assertContains(response, "A medical review cannot be dated in the future.", status_code=400)
+    assert workflow.current_sign_off(own_draft) is None
+
+
+@pytest.mark.parametrize("publish_at", ["9999-12-31T23:59:59-12:00", "2099-01-01T09:00"])
+def test_scheduling_more_than_ten_years_ahead_is_refused(
+    editor_client, reviewed_article, publish_at
+):
+    response = editor_client.post(
+        workflow_url(reviewed_article),
+        {"action": "schedule", "note": "Later", "publish_at": publish_at},
+    )
+    assertContains(response, "within the next ten years", status_code=400)
+    assert not PublishedVersion.objects.exists()
+    ahead = (timezone.now() + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M")
+    response = editor_client.post(
+        workflow_url(reviewed_article),
+        {"action": "schedule", "note": "Later", "publish_at": ahead},
+    )
+    assert response.status_code == 302
+    assert PublishedVersion.objects.count() == 1
