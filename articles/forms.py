@@ -6,6 +6,7 @@ from datetime import UTC
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from authors.models import Author
 
@@ -119,8 +120,23 @@ class ArticleImportForm(forms.Form):
         return data
 
 
+MAX_POSITION = 10_000  # far more rows than an article has; well within the column's range
+
+
 class PositionedForm(forms.ModelForm):
-    """Positions are checked across the whole formset, so rows can swap places in one save."""
+    """Positions are checked across the whole formset, so rows can swap places in one save
+    (the model's own checks, the column's range among them, are left out: the form keeps
+    positions from 1 to ``MAX_POSITION``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if position := self.fields.get("position"):
+            position.min_value, position.max_value = 1, MAX_POSITION
+            position.validators += [
+                MinValueValidator(1),
+                MaxValueValidator(MAX_POSITION),
+            ]
+            position.widget.attrs.update(min=1, max=MAX_POSITION)
 
     def _get_validation_exclusions(self):
         return super()._get_validation_exclusions() | {"position"}

@@ -218,6 +218,9 @@ def test_swapping_two_section_positions_saves(author_client, own_draft):
         ({"slug": "taken"}, "Article with this Slug already exists."),
         ({"intro": "x" * 50_001}, "Ensure this value has at most 50000 characters"),
         ({"sections-0-position": "2"}, "Two rows have position 2: give each its own number."),
+        ({"sections-0-position": "9223372036854775808"}, "less than or equal to 10000"),
+        ({"sections-0-position": "2147483648"}, "less than or equal to 10000"),
+        ({"sections-0-position": "0"}, "greater than or equal to 1"),
     ],
 )
 def test_bad_input_gets_a_form_error_and_saves_nothing(
