@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
@@ -18,8 +19,26 @@ from .ratings import release_rating, void_rating
 OWN_PROFILE_FIELDS = ["name", "credentials", "bio", "photo"]
 
 
+class AffiliationLinksFormSet(BaseInlineFormSet):
+    """The byline shows one primary affiliation: two marked in one save is a form error (the
+    database's constraint would refuse the second row)."""
+
+    def clean(self):
+        super().clean()
+        primary = [
+            form
+            for form in self.forms
+            if (data := getattr(form, "cleaned_data", None))
+            and data.get("is_primary")
+            and not data.get("DELETE")
+        ]
+        if len(primary) > 1:
+            raise ValidationError("Mark one affiliation as primary: the byline shows one.")
+
+
 class AuthorAffiliationInline(FollowsParentPermissionsMixin, admin.TabularInline):
     model = AuthorAffiliation
+    formset = AffiliationLinksFormSet
     extra = 0
     autocomplete_fields = ["affiliation"]
 

@@ -4,10 +4,11 @@ import json
 
 import pytest
 from django.urls import reverse
+from pytest_django.asserts import assertContains
 
 from articles import workflow
 from articles.models import Article, Section
-from authors.models import Author
+from authors.models import Affiliation, Author
 
 from .helpers import ADD, CHANGELIST, article_post_data, change_url, preview_url
 
@@ -292,3 +293,33 @@ def test_admin_article_list_query_count_does_not_grow(
     for _ in range(15):
         make_article(sections=1, author=other_author, reviewer=reviewer)
     assert count() == small
+
+
+def test_two_primary_affiliations_in_one_save_are_a_form_error(author_client, author):
+    """The database allows one primary affiliation; two new ones in one save would reach it."""
+    link = author.affiliation_links.get()
+    link.is_primary = False
+    link.save()
+    other = Affiliation.objects.create(name="Second Clinic", city="York")
+    url = reverse("admin:authors_author_change", args=[author.pk])
+    data = {
+        "name": author.name,
+        "credentials": author.credentials,
+        "bio": "",
+        "affiliation_links-TOTAL_FORMS": "2",
+        "affiliation_links-INITIAL_FORMS": "1",
+        "affiliation_links-MIN_NUM_FORMS": "0",
+        "affiliation_links-MAX_NUM_FORMS": "1000",
+        "affiliation_links-0-id": link.pk,
+        "affiliation_links-0-author": author.pk,
+        "affiliation_links-0-affiliation": link.affiliation_id,
+        "affiliation_links-0-is_primary": "on",
+        "affiliation_links-1-author": author.pk,
+        "affiliation_links-1-affiliation": other.pk,
+        "affiliation_links-1-is_primary": "on",
+    }
+    response = author_client.post(url, data)
+    assertContains(response, "Mark one affiliation as primary")
+    assert list(author.affiliation_links.values_list("affiliation__name", "is_primary")) == [
+        ("General Clinic", False)
+    ]
