@@ -12,7 +12,6 @@ from authors.models import Author
 
 from .importer import ArticleFileError, parse_article, too_big
 from .models import Article, Category
-from .slugs import make_slug
 
 
 class WorkflowForm(forms.Form):
@@ -108,10 +107,9 @@ class ArticleImportForm(forms.Form):
             raise ValidationError(
                 f'An article with the slug "{parsed.slug}" already exists; edit it instead.'
             )
-        category_slug = make_slug(parsed.category, 100)
         if not (
             self.user.has_perm("articles.add_category")
-            or Category.objects.filter(slug=category_slug).exists()
+            or Category.objects.named(parsed.category) is not None
         ):
             raise ValidationError(
                 f'There is no category "{parsed.category}"; ask an editor to add it.'

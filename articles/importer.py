@@ -203,6 +203,7 @@ def parse_article(data):
             "no sections: expected at least one heading on its own line after the intro",
             category_line + 1,
         )
+    check_lengths(category, author_name, credentials, affiliation, line=category_line)
     return ParsedArticle(
         title=title,
         slug=make_slug(title),
@@ -249,6 +250,24 @@ def split_byline(lines, after):
     ]
     affiliation = parse_affiliation(affiliation_lines[0]) if affiliation_lines else None
     return lines[: rate_index - 1], name.strip(), credentials, affiliation
+
+
+def check_lengths(category, author_name, credentials, affiliation, *, line):
+    """Refuse what the database could not store, naming it, rather than fail while saving."""
+    values = [
+        ("the category label", category, Category, "name", line),
+        ("the author's name", author_name, Author, "name", None),
+        ("the author's credentials", ", ".join(credentials), Author, "credentials", None),
+    ]
+    if affiliation:
+        values += [
+            (f"the affiliation's {part}", getattr(affiliation, part), Affiliation, part, None)
+            for part in ("name", "city", "region")
+        ]
+    for what, value, model, name, at in values:
+        limit = model._meta.get_field(name).max_length
+        if len(value) > limit:
+            raise ArticleFileError(f"{what} must be at most {limit} characters", at)
 
 
 def parse_affiliation(text):
@@ -329,8 +348,8 @@ def import_article(parsed, *, author=None, by=None):
     own name); ``by`` is the user importing, recorded on the revision. Nothing is written when
     the parsed content matches what is stored. Readers see none of it until it is published.
     """
-    category, _ = Category.objects.get_or_create(
-        slug=make_slug(parsed.category, 100), defaults={"name": parsed.category}
+    category = Category.objects.named(parsed.category) or Category.objects.create(
+        name=parsed.category, slug=make_slug(parsed.category, 100)
     )
     if author is None:
         author = save_byline_author(parsed)

@@ -40,6 +40,7 @@ from comments.models import Comment, CommentSettings
 from symptomdb.roles import is_editor
 
 from .conditions import split_names
+from .slugs import make_slug
 from .terms import TERM_INDEXES
 
 
@@ -68,6 +69,13 @@ def live_condition(prefix="", now=None):
 
 
 class CategoryQuerySet(models.QuerySet):
+    def named(self, name):
+        """The category a file's label ``name`` means: by name, whatever the case (an editor
+        may have changed its slug), else by the slug the label makes; None if neither."""
+        return (
+            self.filter(name__iexact=name).first() or self.filter(slug=make_slug(name, 100)).first()
+        )
+
     def with_published_counts(self):
         """Categories that have live articles, each with ``published_count``."""
         live = live_condition("published_versions__")

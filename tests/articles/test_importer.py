@@ -281,6 +281,28 @@ def test_bad_files_fail_with_a_message_and_leave_the_database_as_it_was(
     assert database_snapshot() == before
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("Li Wei, MD", "L" * 121 + ", MD", "the author's name must be at most 120 characters"),
+        ("MD, PhD", "MD, " + "X" * 120, "the author's credentials must be at most 120"),
+        ("Riverside", "R" * 201, "the affiliation's name must be at most 200 characters"),
+        ("Symptom Database", "S" * 101, "line 3: the category label must be at most 100"),
+    ],
+)
+def test_a_label_or_byline_longer_than_the_database_holds_is_refused_by_name(db, old, new, message):
+    with pytest.raises(ArticleFileError, match=message):
+        parse_article(GOOD_ARTICLE.replace(old, new).encode())
+
+
+def test_an_import_finds_its_category_by_name_after_an_editor_changed_the_slug(tmp_path, db):
+    Category.objects.create(name="Symptom Database", slug="symptoms-db")
+    call_command("import_articles", str(write(tmp_path, "good.txt", GOOD_ARTICLE)))
+    article = Article.objects.get()
+    assert article.category.slug == "symptoms-db"
+    assert Category.objects.count() == 1
+
+
 def test_bad_file_reports_its_line(tmp_path, db, capsys):
     content = "A title?\n\n" + "x" * 300 + ".\n\nCauses\n\nText.\n\nAnn Lee, MD\nRate author\n"
     path = write(tmp_path, "bad.txt", content)
