@@ -72,7 +72,7 @@ class CommentAdmin(admin.ModelAdmin):
         "-pk",
     ]
     date_hierarchy = "created_at"
-    actions = ["approve_comments", "reject_comments", "mark_comments_as_spam"]
+    actions = ["approve_comments", "reject_comments", "mark_comments_as_spam", "dismiss_reports"]
     inlines = [RevisionInline, ReportInline, ModerationEventInline]
     form = CommentAdminForm
     readonly_fields = [
@@ -108,7 +108,12 @@ class CommentAdmin(admin.ModelAdmin):
                 ("approve_comments", "Approve"),
                 ("reject_comments", "Reject…"),
                 ("mark_comments_as_spam", "Spam…"),
-                ("dismiss_reports", "Keep it, dismiss reports"),
+                *(
+                    [("dismiss_reports", "Keep it, dismiss reports")]
+                    if object_id.isdigit()
+                    and CommentReport.objects.open().filter(comment_id=object_id).exists()
+                    else []
+                ),
             ],
         }
         return super().change_view(request, object_id, form_url, extra_context)

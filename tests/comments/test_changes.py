@@ -286,3 +286,33 @@ def test_a_new_approval_updates_the_counts_on_cached_lists(client, article, make
     comment = make_comment(article, status="pending")
     moderation.approve(comment, by=staff_user("mo", "Moderators"))
     assert "1 comment" in Client().get("/").content.decode()
+
+
+def test_keep_it_on_a_reported_comment_s_own_page_dismisses_its_reports(
+    article, make_comment, moderator
+):
+    """The comment's page offers "Keep it, dismiss reports" while it has open reports, and the
+    button does what it says."""
+    comment = make_comment(article, body="Ask your doctor first.")
+    report(Client(REMOTE_ADDR="10.2.0.1"), comment, reason="spam")
+    moderator_client = Client()
+    moderator_client.force_login(moderator)
+    page = moderator_client.get(reverse("admin:comments_comment_change", args=[comment.pk]))
+    form = re.search(
+        r'<form method="post" action="([^"]+)"[^>]*>(?:(?!</form>).)*?'
+        r'value="dismiss_reports"(?:(?!</form>).)*?</form>',
+        page.content.decode(),
+        re.S,
+    )
+    assert form is not None
+    response = moderator_client.post(
+        form.group(1), {"action": "dismiss_reports", "_selected_action": [comment.pk]}
+    )
+    assert response.status_code == 302
+    assert not CommentReport.objects.open().exists()
+    assert ModerationEvent.objects.filter(comment=comment, action="reports-dismissed").exists()
+    page = moderator_client.get(reverse("admin:comments_comment_change", args=[comment.pk]))
+    assert b"dismiss_reports" not in page.content  # nothing left to dismiss
+    assert moderator_client.get(
+        reverse("admin:comments_comment_change", args=["abc"])
+    ).status_code in {302, 404}
