@@ -3,9 +3,11 @@
 Control characters have no business in an address (a NUL cannot even be stored in PostgreSQL
 text). A repeated query parameter (``?q=a&q=b``) is ambiguous: which one did the reader mean?
 Public pages refuse it; the admin's own filters may repeat keys, so its paths are left to
-Django. Each view then reads its parameters through a form (``ParameterForm``) that turns a
-bad value into a clear 400. Posted forms are Django forms, whose fields refuse NUL characters
-with a message next to the field, keeping what the reader typed.
+Django, except for what Django's admin would answer with a 500: a date filter out of range, or
+an action on an id that is neither a number nor a UUID. Each view then reads its parameters
+through a form (``ParameterForm``) that turns a bad value into a clear 400. Posted forms are
+Django forms, whose fields refuse NUL characters with a message next to the field, keeping
+what the reader typed.
 """
 
 import re
@@ -18,6 +20,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from .responses import bad_request
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# What the admin's date filters and actions take without checking (a bad value is a 500 in
+# Django's own code): a date part in its range, and ids that are numbers or UUIDs.
+ADMIN_DATE_PARTS = {"__year": 9999, "__month": 12, "__day": 31}
+FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+ADMIN_ID = re.compile(r"\d{1,18}|[0-9a-fA-F]{8}-?(?:[0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}")
 
 
 class RequestInputMiddleware:
@@ -32,12 +39,30 @@ class RequestInputMiddleware:
 
     @staticmethod
     def problem(request):
+        admin = is_admin_path(request.path)
         for key, values in request.GET.lists():
             if any(CONTROL.search(text) for text in [key, *values]):
                 return "The address contains control characters."
-            if len(values) > 1 and not is_admin_path(request.path):
+            if len(values) > 1 and not admin:
                 return f"The address gives “{key}” more than once."
+            if admin and (problem := admin_date_problem(key, values)):
+                return problem
+        if admin and request.content_type in FORM_TYPES:
+            # A body Django cannot parse raises here as it would in the CSRF check: a 400.
+            selected = request.POST.getlist("_selected_action")
+            if not all(ADMIN_ID.fullmatch(value) for value in selected):
+                return "Select the items from the list: one of them is not an item."
         return None
+
+
+def admin_date_problem(key, values):
+    for suffix, largest in ADMIN_DATE_PARTS.items():
+        if key.endswith(suffix) and not all(
+            value.isascii() and value.isdigit() and len(value) <= 4 and 1 <= int(value) <= largest
+            for value in values
+        ):
+            return f"A date filter's {suffix[2:]} runs from 1 to {largest}."
+    return None
 
 
 def is_admin_path(path):

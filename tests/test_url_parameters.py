@@ -80,6 +80,36 @@ def test_the_admin_keeps_its_own_parameters(admin_client):
     assert admin_client.get(url, QUERY_STRING="o=1&o=2").status_code in {200, 302}
 
 
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ("created_at__year=2026", 200),
+        ("created_at__year=2026&created_at__month=11&created_at__day=30", 200),
+        ("created_at__year=99999", 400),
+        ("created_at__year=2026&created_at__month=13", 400),
+        ("created_at__year=2026&created_at__month=11&created_at__day=0", 400),
+        ("created_at__year=%C2%B2", 400),  # a digit to str.isdigit(), not to int()
+    ],
+)
+def test_the_admin_s_date_filters_take_dates_in_range(admin_client, query, status):
+    """Django's date filters would answer a year beyond 9999 with a 500."""
+    url = reverse("admin:comments_comment_changelist")
+    response = admin_client.get(url, QUERY_STRING=query)
+    assert response.status_code == status
+    if status == 400:
+        assert "A date filter" in response.content.decode()
+
+
+@pytest.mark.parametrize("selected", ["abc", "6.0", "1\u00b2", "2" * 40])
+def test_an_admin_action_on_something_that_is_not_an_item_is_a_400(admin_client, selected):
+    response = admin_client.post(
+        reverse("admin:comments_comment_changelist"),
+        {"action": "approve_comments", "_selected_action": [selected]},
+    )
+    assert response.status_code == 400
+    assert "Select the items from the list" in response.content.decode()
+
+
 def test_a_bad_value_is_named_in_the_400(pages):
     for key, query, message in [
         ("a-z", "letter=%3F%3F", "the A to Z index has the letters A to Z and # only."),
