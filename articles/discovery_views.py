@@ -249,12 +249,11 @@ class TermIndexView(TemplateView):
                 for _, _, article_slug, title, condition, _ in group
             ]
             name, count = group[0][1], group[0][5]
-            initial = name[:1].upper()
             terms.append(
                 {
                     "slug": slug,
                     "name": name,
-                    "letter": initial if initial in string.ascii_uppercase else OTHER_LETTER,
+                    "letter": filed_under(name[:1].upper()),
                     "articles": articles,
                     "count": count,
                     "more": count - len(articles),

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_safe
 from . import discovery_views, views
 from .feeds import LatestArticlesAtomFeed, LatestArticlesFeed
 from .sitemaps import SITEMAPS
+from .terms import TERM_INDEXES, TERM_PAGES
 
 app_name = "articles"
 
@@ -17,27 +18,19 @@ urlpatterns = [
     path("categories/<slug:slug>/", views.CategoryView.as_view(), name="category"),
     path("search/", discovery_views.SearchView.as_view(), name="search"),
     path("search/conditions/", discovery_views.suggest_conditions, name="suggest"),
-    path(
-        "symptoms/",
-        discovery_views.TermIndexView.as_view(kind="symptoms"),
-        name="symptoms",
-    ),
-    path("causes/", discovery_views.TermIndexView.as_view(kind="causes"), name="causes"),
-    path(
-        "treatments/",
-        discovery_views.TermIndexView.as_view(kind="treatment"),
-        name="treatments",
-    ),
-    path(
-        "symptoms/<slug:term>/",
-        discovery_views.TermView.as_view(kind="symptoms"),
-        name="symptom",
-    ),
-    path("causes/<slug:term>/", discovery_views.TermView.as_view(kind="causes"), name="cause"),
-    path(
-        "treatments/<slug:term>/",
-        discovery_views.TermView.as_view(kind="treatment"),
-        name="treatment",
+    # The symptom, cause and treatment indexes and each term's own page (articles.terms).
+    *(
+        route
+        for kind, (index, _, _) in TERM_INDEXES.items()
+        for prefix in [index.removeprefix("articles:")]
+        for route in (
+            path(f"{prefix}/", discovery_views.TermIndexView.as_view(kind=kind), name=prefix),
+            path(
+                f"{prefix}/<slug:term>/",
+                discovery_views.TermView.as_view(kind=kind),
+                name=TERM_PAGES[kind].removeprefix("articles:"),
+            ),
+        )
     ),
     # Read-only documents: anything but GET and HEAD is a 405, as on every other page.
     path("feeds/latest/", require_safe(LatestArticlesFeed()), name="feed"),
