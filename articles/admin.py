@@ -29,6 +29,8 @@ from . import workflow
 from .forms import ArticleImportForm, PositionedForm, PositionedFormSet, WorkflowForm
 from .importer import import_article
 from .models import (
+    MAX_REFERENCES,
+    MAX_SECTIONS,
     Article,
     ArticleDueForReview,
     ArticleEvent,
@@ -100,12 +102,17 @@ class ArticleChildInline(FollowsParentPermissionsMixin, MarkdownLimitMixin, admi
             obj is None or obj.pk is None or may_open_article(request.user, obj)
         )
 
+    def get_formset(self, request, obj=None, **kwargs):
+        # Rows past max_num are refused with a message, not saved beyond what the form holds.
+        return super().get_formset(request, obj, validate_max=True, **kwargs)
+
     def may_edit_parent(self, request, obj):
         return obj is None or obj.pk is None or may_edit_article(request.user, obj)
 
 
 class SectionInline(ArticleChildInline):
     model = Section
+    max_num = MAX_SECTIONS
     fields = ["position", "heading", "anchor", "kind", "body"]
     prepopulated_fields = {"anchor": ["heading"]}
     classes = ["section-inline"]
@@ -121,6 +128,7 @@ class SectionInline(ArticleChildInline):
 
 class ReferenceInline(ArticleChildInline, admin.TabularInline):
     model = Reference
+    max_num = MAX_REFERENCES
     fields = ["position", "text", "url", "doi", "pubmed_id", "accessed"]
     template = "admin/edit_inline/tabular.html"
 

@@ -141,6 +141,13 @@ class PositionedForm(forms.ModelForm):
 
 
 class PositionedFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        rows = self.model._meta.verbose_name_plural
+        self.error_messages["too_many_forms"] = (
+            f"An article has at most %(num)d {rows}: delete one before you add another."
+        )
+
     def clean(self):
         super().clean()
         seen = set()

@@ -20,7 +20,7 @@ from django.db import transaction
 from authors.models import Affiliation, Author, AuthorAffiliation
 
 from .conditions import alternative_names_from, condition_from
-from .models import Article, Category, Section
+from .models import MAX_SECTIONS, Article, Category, Section
 from .rendering import escape_markdown
 from .revisions import record_revision
 from .slugs import make_slug
@@ -201,6 +201,12 @@ def parse_article(data):
     if not sections:
         raise ArticleFileError(
             "no sections: expected at least one heading on its own line after the intro",
+            category_line + 1,
+        )
+    if len(sections) > MAX_SECTIONS:
+        raise ArticleFileError(
+            f"{len(sections)} sections: an article has at most {MAX_SECTIONS} "
+            "(a heading is a short line on its own, without a full stop)",
             category_line + 1,
         )
     check_lengths(category, author_name, credentials, affiliation, line=category_line)

@@ -325,6 +325,12 @@ class SectionKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# The most rows of each kind an article holds: its admin form, with every row, stays within
+# DATA_UPLOAD_MAX_NUMBER_FIELDS (about nine fields a row), and the importer refuses more.
+MAX_SECTIONS = 60
+MAX_REFERENCES = 100
+
+
 class Section(models.Model):
     Kind = SectionKind
 

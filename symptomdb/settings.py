@@ -200,6 +200,11 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Django's default (1,000) is less than an article's admin form with every section and reference
+# it may hold (articles.models.MAX_SECTIONS, MAX_REFERENCES: about 1,400 fields); a save over the
+# limit would be refused whole, and the author's edits lost.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2_000
+
 # Article files (import command and admin import) larger than this are refused unread.
 ARTICLE_IMPORT_MAX_BYTES = 200_000
 ARTICLES_PER_PAGE = 10

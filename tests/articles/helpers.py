@@ -37,6 +37,7 @@ def change_url(article):
 def article_post_data(article=None, **overrides):
     """A complete admin change form for ``article`` (or a new one), sections included."""
     sections = list(article.sections.order_by("position")) if article else []
+    references = list(article.references.order_by("position")) if article else []
     data = {
         "title": article.title if article else "What is a new condition?",
         "slug": article.slug if article else "new-condition",
@@ -49,8 +50,8 @@ def article_post_data(article=None, **overrides):
         "sections-INITIAL_FORMS": str(len(sections)),
         "sections-MIN_NUM_FORMS": "0",
         "sections-MAX_NUM_FORMS": "1000",
-        "references-TOTAL_FORMS": "0",
-        "references-INITIAL_FORMS": "0",
+        "references-TOTAL_FORMS": str(len(references)),
+        "references-INITIAL_FORMS": str(len(references)),
         "references-MIN_NUM_FORMS": "0",
         "references-MAX_NUM_FORMS": "1000",
     }
@@ -64,6 +65,18 @@ def article_post_data(article=None, **overrides):
             prefix + "anchor": section.anchor,
             prefix + "kind": section.kind,
             prefix + "body": section.body,
+        }
+    for index, reference in enumerate(references):
+        prefix = f"references-{index}-"
+        data |= {
+            prefix + "id": reference.pk,
+            prefix + "article": article.pk,
+            prefix + "position": reference.position,
+            prefix + "text": reference.text,
+            prefix + "url": reference.url,
+            prefix + "doi": reference.doi,
+            prefix + "pubmed_id": reference.pubmed_id,
+            prefix + "accessed": reference.accessed or "",
         }
     data.update(overrides)
     return data
