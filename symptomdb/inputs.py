@@ -1,4 +1,4 @@
-"""Query strings no view should ever see: refused with a 400 that says why, before any view.
+"""Query strings and forms no view should ever see: refused with a 400 that says why, first.
 
 Control characters have no business in an address (a NUL cannot even be stored in PostgreSQL
 text). A repeated query parameter (``?q=a&q=b``) is ambiguous: which one did the reader mean?
@@ -7,10 +7,13 @@ Django, except for what Django's admin would answer with a 500: a date filter ou
 an action on an id that is neither a number nor a UUID. Each view then reads its parameters
 through a form (``ParameterForm``) that turns a bad value into a clear 400. Posted forms are
 Django forms, whose fields refuse NUL characters with a message next to the field, keeping
-what the reader typed.
+what the reader typed. Django decodes a posted form that is not valid UTF-8 by replacing the
+bytes it cannot read; a comment would then hold characters its writer never typed, so such a
+form is refused whole instead (browsers always send valid text).
 """
 
 import re
+from urllib.parse import unquote_to_bytes
 
 from django import forms
 from django.conf import settings
@@ -39,6 +42,8 @@ class RequestInputMiddleware:
 
     @staticmethod
     def problem(request):
+        if request.content_type == "application/x-www-form-urlencoded" and not utf8(request.body):
+            return "The form was not sent as valid text: send it again from the page."
         admin = is_admin_path(request.path)
         for key, values in request.GET.lists():
             if any(CONTROL.search(text) for text in [key, *values]):
@@ -53,6 +58,16 @@ class RequestInputMiddleware:
             if not all(ADMIN_ID.fullmatch(value) for value in selected):
                 return "Select the items from the list: one of them is not an item."
         return None
+
+
+def utf8(encoded):
+    """Whether a url-encoded form, percent-escapes and all, is valid UTF-8 (Django itself
+    refuses such a form in any other charset)."""
+    try:
+        unquote_to_bytes(encoded).decode()
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def admin_date_problem(key, values):

@@ -1,7 +1,7 @@
 """Bad input gets a clear form error or a 4xx, never a 500, and stores nothing."""
 
 import re
-from urllib.parse import urljoin
+from urllib.parse import urlencode, urljoin
 
 import pytest
 from django.test import Client
@@ -162,3 +162,21 @@ def test_a_page_with_errors_is_the_whole_article_page(
     assert 'id="related-heading"' in page
     assert f'<input type="hidden" name="next" value="{url}">' in page
     assert "/comments/" not in page.split("<body", 1)[0]
+
+
+@pytest.mark.parametrize("broken", [b"%FF", b"%E2%82", b"\xff", b"caf%C3%A9%C3"])
+def test_a_comment_form_that_is_not_valid_text_is_refused_whole(
+    article, comment_data, post_comment_url, broken
+):
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(article.get_absolute_url())
+    fields = {**comment_data(article), "csrfmiddlewaretoken": page.context["csrf_token"]}
+    body = urlencode(fields).encode() + b"&body=Hello+" + broken
+
+    response = client.post(
+        post_comment_url(article), body, content_type="application/x-www-form-urlencoded"
+    )
+
+    assert response.status_code == 400
+    assert "The form was not sent as valid text" in response.content.decode()
+    assert not Comment.objects.exists()
