@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from symptomdb.admin_mixins import (
+    AutocompleteIdsMixin,
     EditorsOnlyMixin,
     FollowsParentPermissionsMixin,
     ReadOnlyAdminMixin,
@@ -162,7 +163,7 @@ class PublicStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(MarkdownLimitMixin, admin.ModelAdmin):
+class ArticleAdmin(AutocompleteIdsMixin, MarkdownLimitMixin, admin.ModelAdmin):
     change_form_template = "admin/articles/article/change_form.html"
     change_list_template = "admin/articles/article/change_list.html"
     object_history_template = "admin/articles/article/history.html"

@@ -7,7 +7,11 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
 from articles.models import is_editor
-from symptomdb.admin_mixins import FollowsParentPermissionsMixin, ReadOnlyAdminMixin
+from symptomdb.admin_mixins import (
+    AutocompleteIdsMixin,
+    FollowsParentPermissionsMixin,
+    ReadOnlyAdminMixin,
+)
 
 from .forms import AuthorAdminForm, DecideRatingsForm
 from .models import Affiliation, Author, AuthorAffiliation, Rating, RatingRelease, RatingVoid
@@ -36,7 +40,9 @@ class AffiliationLinksFormSet(BaseInlineFormSet):
             raise ValidationError("Mark one affiliation as primary: the byline shows one.")
 
 
-class AuthorAffiliationInline(FollowsParentPermissionsMixin, admin.TabularInline):
+class AuthorAffiliationInline(
+    AutocompleteIdsMixin, FollowsParentPermissionsMixin, admin.TabularInline
+):
     model = AuthorAffiliation
     formset = AffiliationLinksFormSet
     extra = 0
@@ -47,7 +53,7 @@ class AuthorAffiliationInline(FollowsParentPermissionsMixin, admin.TabularInline
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(AutocompleteIdsMixin, admin.ModelAdmin):
     form = AuthorAdminForm
     list_display = ["name", "credentials", "user", "photo_preview", "rating_figures"]
     list_select_related = ["user"]

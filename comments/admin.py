@@ -12,7 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from articles.models import Article
-from symptomdb.admin_mixins import ReadOnlyAdminMixin
+from symptomdb.admin_mixins import AutocompleteIdsMixin, ReadOnlyAdminMixin
 
 from . import changes, moderation, privacy
 from .forms import (
@@ -307,7 +307,7 @@ class ReportedCommentAdmin(CommentAdmin):
 
 
 @admin.register(CommentSettings)
-class CommentSettingsAdmin(admin.ModelAdmin):
+class CommentSettingsAdmin(AutocompleteIdsMixin, admin.ModelAdmin):
     list_display = ["article", "comments_open"]
     list_editable = ["comments_open"]
     list_select_related = ["article"]

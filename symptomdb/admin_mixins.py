@@ -1,4 +1,7 @@
-"""Permission rules shared by the admins of every app."""
+"""Permission rules, and a safer autocomplete widget, shared by the admins of every app."""
+
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
 
 from .roles import is_editor
 
@@ -44,3 +47,32 @@ class FollowsParentPermissionsMixin:
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self.may_edit_parent(request, obj)
+
+
+class IdCheckingAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete select, which looks up the posted value to show it again; a value
+    that is not an id at all (``author=abc``, or a number beyond the column's range) made that
+    lookup a 500 instead of the field's own "Select a valid choice" error. Such values are left
+    out of the lookup."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [v for v in value if self.is_id(v)], attr)
+
+    def is_id(self, value):
+        try:
+            # The column's checks, its range among them (SQLite fails on a number beyond it).
+            self.field.target_field.clean(value, None)
+        except ValidationError:
+            return False
+        return True
+
+
+class AutocompleteIdsMixin:
+    """For a ModelAdmin or inline with ``autocomplete_fields``: uses the widget above."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = IdCheckingAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -5,6 +5,7 @@ the HTML unescaped."""
 from urllib.parse import quote, quote_from_bytes
 
 import pytest
+from django.contrib.admin import site
 from django.test import Client
 from django.urls import reverse
 from hypothesis import given
@@ -120,3 +121,52 @@ def test_a_bad_value_is_named_in_the_400(pages):
         response = get(pages[key][0], query)
         assert response.status_code == 400, key
         assert message in response.content.decode(), key
+
+
+def autocomplete_fields():
+    """(model admin, field) for every autocomplete field of the site's admins."""
+    return [
+        pytest.param(model_admin, name, id=f"{model._meta.label}.{name}")
+        for model, model_admin in site._registry.items()
+        for name in model_admin.autocomplete_fields
+    ]
+
+
+@pytest.mark.parametrize(("model_admin", "name"), autocomplete_fields())
+@pytest.mark.parametrize("value", ["abc", "1.5", "9" * 20])
+def test_an_autocomplete_field_given_something_not_an_id_says_so_in_the_form(
+    admin_client, model_admin, name, value
+):
+    """Django's autocomplete widget looked the value up to show it again: a 500."""
+    opts = model_admin.model._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+
+    response = admin_client.post(url, {name: value})
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not model_admin.model.objects.exists()
+
+
+def test_an_affiliation_given_something_not_an_id_says_so_in_the_author_s_form(
+    admin_client, author
+):
+    link = author.affiliation_links.get()
+    prefix = "affiliation_links-0-"
+    form = {
+        "name": author.name,
+        "slug": author.slug,
+        "credentials": author.credentials,
+        "affiliation_links-TOTAL_FORMS": "1",
+        "affiliation_links-INITIAL_FORMS": "1",
+        prefix + "id": link.pk,
+        prefix + "author": author.pk,
+        prefix + "affiliation": "abc",
+        prefix + "is_primary": "on",
+    }
+
+    response = admin_client.post(reverse("admin:authors_author_change", args=[author.pk]), form)
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert author.affiliation_links.get().affiliation_id == link.affiliation_id
