@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
@@ -23,9 +24,19 @@ from .ratings import release_rating, void_rating
 OWN_PROFILE_FIELDS = ["name", "credentials", "bio", "photo"]
 
 
+class AffiliationLinkForm(forms.ModelForm):
+    def _get_validation_exclusions(self):
+        # One primary row per author is checked across the formset (a row may take the mark
+        # from another in the same save), not row by row against the rows as they were.
+        return super()._get_validation_exclusions() | {"is_primary"}
+
+
 class AffiliationLinksFormSet(BaseInlineFormSet):
     """The byline shows one primary affiliation: two marked in one save is a form error (the
-    database's constraint would refuse the second row)."""
+    database's constraint would refuse the second row). Moving the mark from one row to
+    another takes one save."""
+
+    primary_form = None
 
     def clean(self):
         super().clean()
@@ -38,12 +49,23 @@ class AffiliationLinksFormSet(BaseInlineFormSet):
         ]
         if len(primary) > 1:
             raise ValidationError("Mark one affiliation as primary: the byline shows one.")
+        self.primary_form = primary[0] if primary else None
+
+    def save(self, commit=True):
+        if commit and self.primary_form is not None:
+            # The database allows one primary row at every moment: the mark comes off the
+            # author's other rows before the row that takes it is saved.
+            self.instance.affiliation_links.filter(is_primary=True).exclude(
+                pk=self.primary_form.instance.pk
+            ).update(is_primary=False)
+        return super().save(commit)
 
 
 class AuthorAffiliationInline(
     AutocompleteIdsMixin, FollowsParentPermissionsMixin, admin.TabularInline
 ):
     model = AuthorAffiliation
+    form = AffiliationLinkForm
     formset = AffiliationLinksFormSet
     extra = 0
     autocomplete_fields = ["affiliation"]

@@ -8,7 +8,7 @@ from pytest_django.asserts import assertContains
 
 from articles import workflow
 from articles.models import Article, Section
-from authors.models import Affiliation, Author
+from authors.models import Affiliation, Author, AuthorAffiliation
 
 from .helpers import ADD, CHANGELIST, article_post_data, change_url, preview_url
 
@@ -323,3 +323,34 @@ def test_two_primary_affiliations_in_one_save_are_a_form_error(author_client, au
     assert list(author.affiliation_links.values_list("affiliation__name", "is_primary")) == [
         ("General Clinic", False)
     ]
+
+
+@pytest.mark.parametrize("order", ["new primary row first", "old primary row first"])
+def test_the_primary_affiliation_moves_to_another_row_in_one_save(author_client, author, order):
+    old = author.affiliation_links.get()
+    second = Affiliation.objects.create(name="Second Clinic", city="York")
+    new = AuthorAffiliation.objects.create(author=author, affiliation=second, is_primary=False)
+    rows = [(new, True), (old, False)]
+    if order == "old primary row first":
+        rows.reverse()
+    data = {
+        "name": author.name,
+        "credentials": author.credentials,
+        "bio": "",
+        "affiliation_links-TOTAL_FORMS": "2",
+        "affiliation_links-INITIAL_FORMS": "2",
+    }
+    for index, (link, primary) in enumerate(rows):
+        prefix = f"affiliation_links-{index}-"
+        data |= {
+            prefix + "id": link.pk,
+            prefix + "author": author.pk,
+            prefix + "affiliation": link.affiliation_id,
+        }
+        if primary:
+            data[prefix + "is_primary"] = "on"
+
+    response = author_client.post(reverse("admin:authors_author_change", args=[author.pk]), data)
+
+    assert response.status_code == 302
+    assert author.primary_affiliation == second
