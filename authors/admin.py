@@ -16,7 +16,7 @@ from symptomdb.admin_mixins import (
 
 from .forms import AuthorAdminForm, DecideRatingsForm
 from .models import Affiliation, Author, AuthorAffiliation, Rating, RatingRelease, RatingVoid
-from .photos import set_photo
+from .photos import delete_unused_after_commit, files_of, set_photo
 from .ratings import release_rating, void_rating
 
 # What an author may change on their own profile; everything else (and any field added later,
@@ -150,12 +150,14 @@ class AuthorAdmin(AutocompleteIdsMixin, admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
+        previous = files_of(obj)
         stored = getattr(form, "stored_photo", None)
         if stored is not None:
             set_photo(obj, stored)
         elif not obj.photo:
             obj.photo_thumbnail = ""
         super().save_model(request, obj, form, change)
+        delete_unused_after_commit(obj, previous)
 
 
 @admin.register(Affiliation)

@@ -11,7 +11,8 @@ must decode whole, are refused above ``AUTHOR_PHOTO_MAX_PIXELS``, counting every
 animation (only the first is used).
 
 ``store_photo`` writes the photo and thumbnail before the author is saved. A disk that is full
-or read-only gives a form error, leaves no partial file, and the old photo stays.
+or read-only gives a form error, leaves no partial file, and the old photo stays. The files of
+a photo replaced or removed are deleted once the author's new row is committed.
 """
 
 import io
@@ -24,6 +25,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .models import Author
@@ -184,6 +186,28 @@ def set_photo(author, stored):
     author.photo_thumbnail = stored.thumbnail
 
 
-def clear_photo(author):
-    author.photo = ""
-    author.photo_thumbnail = ""
+def files_of(author):
+    """The photo files ``author``'s row points at in the database (none for a new author)."""
+    if author.pk is None:
+        return set()
+    row = Author.objects.filter(pk=author.pk).values_list("photo", "photo_thumbnail").first()
+    return {name for name in row or () if name}
+
+
+def delete_unused_after_commit(author, previous):
+    """Once the transaction that saves ``author`` commits, delete the files among ``previous``
+    (``files_of`` before the change) that it no longer points at. A rollback keeps them: the
+    row still points at them."""
+    unused = previous - {author.photo.name, author.photo_thumbnail.name}
+    if unused:
+        storage = Author._meta.get_field("photo").storage
+        transaction.on_commit(lambda: _delete(storage, unused))
+
+
+def _delete(storage, names):
+    for name in sorted(names):
+        try:
+            storage.delete(name)
+        except OSError as error:
+            # A file left behind costs disk space only; the author is saved.
+            logger.warning("Replaced author photo %s not deleted: %s", name, error)

@@ -4,6 +4,7 @@ import io
 import resource
 import signal
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -295,3 +296,56 @@ def test_a_media_folder_that_cannot_be_written_is_a_form_error(editor_client, se
     response = add_author(editor_client, jpeg_with_exif((300, 300)))
     assertContains(response, "storage is full or not writable")
     assert not Author.objects.exists()
+
+
+def save_author(client, author, **fields):
+    data = {
+        "name": author.name,
+        "slug": author.slug,
+        "credentials": author.credentials,
+        "bio": "",
+        "affiliation_links-TOTAL_FORMS": "0",
+        "affiliation_links-INITIAL_FORMS": "0",
+        **fields,
+    }
+    return client.post(change_url(author), data)
+
+
+def test_a_replaced_then_removed_photo_leaves_no_file_behind(
+    editor_client, tmp_path, django_capture_on_commit_callbacks
+):
+    add_author(editor_client, jpeg_with_exif((300, 300)))
+    author = Author.objects.get(slug="photo-author")
+    first = {author.photo.path, author.photo_thumbnail.path}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = save_author(
+            editor_client, author, photo=SimpleUploadedFile("new.jpg", jpeg_with_exif())
+        )
+    assertRedirects(response, AUTHORS, fetch_redirect_response=False)
+    author.refresh_from_db()
+    second = {author.photo.path, author.photo_thumbnail.path}
+    assert second.isdisjoint(first)
+    assert set(map(str, tmp_path.rglob("*.jpg"))) == second
+
+    with django_capture_on_commit_callbacks(execute=True):
+        save_author(editor_client, author, **{"photo-clear": "on"})
+    author.refresh_from_db()
+    assert not author.photo
+    assert not list(tmp_path.rglob("*.jpg"))
+
+
+def test_a_refused_save_keeps_the_photo_it_had(
+    editor_client, tmp_path, django_capture_on_commit_callbacks
+):
+    add_author(editor_client, jpeg_with_exif((300, 300)))
+    author = Author.objects.get(slug="photo-author")
+    kept = {author.photo.path, author.photo_thumbnail.path}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = save_author(editor_client, author, name="", **{"photo-clear": "on"})
+
+    assert response.status_code == 200
+    author.refresh_from_db()
+    assert {author.photo.path, author.photo_thumbnail.path} == kept
+    assert all(Path(path).exists() for path in kept)
