@@ -692,8 +692,10 @@ class PublishedVersionQuerySet(models.QuerySet):
 
     def with_comment_count(self):
         """``comment_count``: the published comments of each version's article (kept on the
-        article row, so a list counts with one join)."""
-        return self.annotate(comment_count=models.F("article__published_comments"))
+        article row). A subquery, not a join: counting a list's rows then drops it, and reads
+        only the index of live versions."""
+        published = Article.objects.filter(pk=models.OuterRef("article_id"))
+        return self.annotate(comment_count=models.Subquery(published.values("published_comments")))
 
     def without_search_columns(self):
         """Without the search index's columns: pages never show them, and they are the biggest
@@ -920,6 +922,12 @@ class PublishedVersion(models.Model):
         indexes = [
             models.Index(fields=["live_from", "live_until"], name="version_live_idx"),
             models.Index(fields=["live_until"], name="version_live_until_idx"),
+            # Live versions per category, counted from the index alone (the id is what the
+            # count reads): the home page's and the sitemap's category counts.
+            models.Index(
+                fields=["category", "live_from", "live_until", "id"],
+                name="version_category_live_idx",
+            ),
             # Newest first, ties by id: lists and the ranked search candidates stop early.
             models.Index(fields=["-first_published_at", "-id"], name="version_newest_idx"),
         ]
