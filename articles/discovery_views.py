@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
-from django.views.generic import ListView, TemplateView
+from django.views.generic import ListView
 
 from symptomdb.inputs import PageField, PageParameters, ParameterForm, ParametersMixin
 
@@ -26,11 +26,13 @@ OTHER_LETTER = "#"
 LETTERS = [*string.ascii_uppercase, OTHER_LETTER]
 # Articles a term index shows under each term; its own page lists them all.
 TERM_ARTICLES_SHOWN = 6
+TERMS_PER_PAGE = 100
 
 
-class IndexParameters(ParameterForm):
+class LetterParameters(ParameterForm):
+    """An index's letter (A to Z, "#" for any other initial; none for all) and page."""
+
     letter = forms.CharField(required=False)
-    category = forms.SlugField(required=False, max_length=100)
     page = PageField()
 
     def clean_letter(self):
@@ -40,6 +42,10 @@ class IndexParameters(ParameterForm):
         if letter and letter not in LETTERS:
             raise forms.ValidationError("the A to Z index has the letters A to Z and # only.")
         return letter
+
+
+class IndexParameters(LetterParameters):
+    category = forms.SlugField(required=False, max_length=100)
 
 
 class IndexPaginator(Paginator):
@@ -228,18 +234,33 @@ def results_label(count, *, capped):
     return f"{count:,} result" + ("" if count == 1 else "s")
 
 
-class TermIndexView(TemplateView):
-    """Terms of one section kind ("Joint stiffness") A-Z, each with the first articles naming
-    it (``TERM_ARTICLES_SHOWN``) and a link to its own page when there are more."""
+class TermIndexView(ParametersMixin, ListView):
+    """Terms of one section kind ("Joint stiffness") A-Z, by letter, paginated like the A-Z:
+    each with the first articles naming it (``TERM_ARTICLES_SHOWN``) and a link to its own
+    page when there are more. A page holds ``TERMS_PER_PAGE`` terms however many there are."""
 
     template_name = "articles/term_index.html"
+    paginate_by = TERMS_PER_PAGE
+    parameters_form = LetterParameters
     kind = "symptoms"
 
+    def get_queryset(self):
+        self.letter = self.parameters["letter"]
+        self.in_scope = VersionTerm.objects.live().of_kind(self.kind)
+        terms = self.in_scope.initial_in(self.letter) if self.letter else self.in_scope
+        return terms.entries()
+
     def get_context_data(self, **kwargs):
-        rows = VersionTerm.objects.live().of_kind(self.kind).for_index(TERM_ARTICLES_SHOWN)
+        context = super().get_context_data(**kwargs)
+        entries = context["page_obj"].object_list
+        rows = self.in_scope.filter(slug__in=[entry["slug"] for entry in entries]).for_index(
+            TERM_ARTICLES_SHOWN
+        )
+        shown = {slug: list(group) for slug, group in groupby(rows, key=lambda row: row[0])}
         terms = []
-        for slug, group in groupby(rows, key=lambda row: row[0]):
-            group = list(group)
+        for entry in entries:
+            group = shown.get(entry["slug"], [])
+            count = group[0][5] if group else 0
             articles = [
                 {
                     "name": condition or title,
@@ -248,20 +269,19 @@ class TermIndexView(TemplateView):
                 }
                 for _, _, article_slug, title, condition, _ in group
             ]
-            name, count = group[0][1], group[0][5]
             terms.append(
                 {
-                    "slug": slug,
-                    "name": name,
-                    "letter": filed_under(name[:1].upper()),
+                    "slug": entry["slug"],
+                    "name": entry["term"],
+                    "letter": filed_under(entry["term"][:1].upper()),
                     "articles": articles,
                     "count": count,
                     "more": count - len(articles),
-                    "url": reverse(TERM_PAGES[self.kind], kwargs={"term": slug}),
+                    "url": reverse(TERM_PAGES[self.kind], kwargs={"term": entry["slug"]}),
                 }
             )
-        terms.sort(key=lambda term: (term["letter"] == OTHER_LETTER, term["name"].casefold()))
         _, title, noun = TERM_INDEXES[self.kind]
+        used = {filed_under(initial) for initial in self.in_scope.initials()}
         # One heading and one description list per letter (a heading may not sit in a list).
         groups = [
             {
@@ -271,14 +291,16 @@ class TermIndexView(TemplateView):
             }
             for letter, group in groupby(terms, key=lambda term: term["letter"])
         ]
-        return super().get_context_data(
-            terms=terms,
-            groups=groups,
-            page_title=title,
-            noun=noun,
-            indexes=[(name, label) for name, label, _ in TERM_INDEXES.values()],
-            **kwargs,
-        )
+        return {
+            **context,
+            "terms": terms,
+            "groups": groups,
+            "letters": [(letter, letter in used) for letter in LETTERS],
+            "letter": self.letter,
+            "page_title": title,
+            "noun": noun,
+            "indexes": [(name, label) for name, label, _ in TERM_INDEXES.values()],
+        }
 
 
 class TermView(ParametersMixin, ListView):

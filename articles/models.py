@@ -12,6 +12,7 @@ import datetime
 import hashlib
 import json
 import re
+import string
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -1086,6 +1087,36 @@ class VersionTermQuerySet(models.QuerySet):
 
     def of_kind(self, kind):
         return self.filter(kind=kind)
+
+    def initial_in(self, letter):
+        """Terms filed under ``letter``: A to Z by their initial, "#" for any other initial."""
+        initials = self.annotate(initial=Upper(Left("name", 1)))
+        if letter in string.ascii_uppercase:
+            return initials.filter(initial=letter)
+        return initials.exclude(initial__in=list(string.ascii_uppercase))
+
+    def entries(self):
+        """One row per term (its slug): ``term``, one spelling of its name; A-Z (lower case,
+        in ``in_code_point_order``), terms filed under "#" last: a term index's entries."""
+        letters = list(string.ascii_uppercase)
+        return (
+            self.order_by()
+            .values("slug")
+            .annotate(term=models.Min("name"))
+            .annotate(term_initial=Upper(Left("term", 1)))
+            .annotate(
+                filed_last=models.Case(
+                    models.When(term_initial__in=letters, then=models.Value(False)),
+                    default=models.Value(True),
+                ),
+                key=Lower("term"),
+            )
+            .order_by("filed_last", in_code_point_order(models.F("key")), "slug")
+        )
+
+    def initials(self):
+        """The distinct initials of these terms, upper-cased."""
+        return self.order_by().values_list(Upper(Left("name", 1)), flat=True).distinct()
 
     def for_index(self, shown):
         """A term index's rows, in one query: (term slug, term name, article slug, title,

@@ -91,6 +91,7 @@ def test_list_pages_stay_within_budget_with_5_and_5000_articles(make_article):
         reverse("articles:index"),
         "/categories/symptom-database/",
         reverse("articles:symptom", args=["joint-stiffness"]),
+        reverse("articles:symptoms"),
     ]
     few = {url: queries(url) for url in urls}
     seeding.seed_articles(5000, quiet)
@@ -101,7 +102,6 @@ def test_list_pages_stay_within_budget_with_5_and_5000_articles(make_article):
     assert max(many.values()) <= LIST_PAGE
     assert queries(bench_category) <= LIST_PAGE
     for url in (
-        reverse("articles:symptoms"),
         reverse("articles:feed"),
         reverse("articles:sitemap"),
     ):

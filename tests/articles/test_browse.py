@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from articles.discovery_views import TERMS_PER_PAGE
 from articles.models import Category, Section, VersionTerm
 from articles.terms import extract_terms
 from tests.factories import publish
@@ -124,8 +125,35 @@ def test_symptom_index_lists_each_symptom_with_the_articles_naming_it(
     assert "Genetic predisposition" not in terms  # a cause, not a symptom
     page = response.content.decode()
     assert '<dt id="joint-stiffness">Joint stiffness</dt>' in page
-    assert '<a href="#letter-J">J</a>' in page
+    assert '<a href="?letter=J">J</a>' in page
+    assert '<span class="text-body-secondary" aria-disabled="true">Q</span>' in page
     assert page.index('id="letter-J"') < page.index('id="joint-stiffness"')
+    only_j = client.get(SYMPTOMS, {"letter": "j"}).context["terms"]
+    assert [term["name"] for term in only_j] == ["Joint stiffness"]
+
+
+def test_a_term_index_shows_a_page_of_terms_however_many_there_are(client, make_article):
+    many = TERMS_PER_PAGE + 5
+    items = "\n".join(f"- Sign {number:03d}" for number in range(many))
+    make_article(extra_sections=[("Symptoms", f"{items}\n- 5th toe pain\n- \u00c9tat", "symptoms")])
+
+    first = client.get(SYMPTOMS)
+    second = client.get(SYMPTOMS, {"page": 2})
+
+    names = [term["name"] for term in first.context["terms"]]
+    assert names == [f"Sign {number:03d}" for number in range(TERMS_PER_PAGE)]
+    assert '<a class="page-link" href="?page=2" rel="next">Next</a>' in first.content.decode()
+    rest = [term["name"] for term in second.context["terms"]]
+    # Terms filed under "#" come after Z, as in the A-Z.
+    assert rest == [
+        *(f"Sign {n:03d}" for n in range(TERMS_PER_PAGE, many)),
+        "5th toe pain",
+        "\u00c9tat",
+    ]
+    assert [group["letter"] for group in second.context["groups"]] == ["S", "#"]
+    other = client.get(SYMPTOMS, {"letter": "#"}).context["terms"]
+    assert [term["name"] for term in other] == ["5th toe pain", "\u00c9tat"]
+    assert client.get(SYMPTOMS, {"page": 3}).status_code == 404
 
 
 def test_a_term_shared_by_many_articles_shows_a_few_and_links_to_its_own_page(client, make_article):
