@@ -255,6 +255,7 @@ PAGES = {
             "articles:feed",
             "articles:atom_feed",
             "articles:sitemap",
+            "articles:sitemap_section",
             "authors:feed",
         ],
         SITE,

@@ -1,4 +1,9 @@
-"""``/sitemap.xml``: live articles, the categories and authors that have them, with lastmod."""
+"""The sitemaps of live articles, and of the categories and authors that have them, with lastmod.
+
+``/sitemap.xml`` is an index of the sections' files (``/sitemap-articles.xml`` and so on),
+which the sitemap protocol caps at 50,000 addresses; articles come ``ARTICLES_PER_FILE`` to a
+file (``?p=2``...), so that no file grows with the site and every article is listed.
+"""
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
@@ -7,10 +12,22 @@ from authors.models import Author
 
 from .models import Category, PublishedVersion, live_condition
 
+# Few enough that a file is quick to make when a publication changes it.
+ARTICLES_PER_FILE = 2_000
 
-class ArticleSitemap(Sitemap):
+
+class LatestPublication:
+    """A section's latest change is the latest live version's (each has a category and an
+    author): one query, where Django's default reads every item of the section."""
+
+    def get_latest_lastmod(self):
+        return PublishedVersion.objects.live().aggregate(latest=Max("live_from"))["latest"]
+
+
+class ArticleSitemap(LatestPublication, Sitemap):
     changefreq = "monthly"
     priority = 0.8
+    limit = ARTICLES_PER_FILE
 
     def items(self):
         return PublishedVersion.objects.live().only("slug", "live_from").order_by("pk")
@@ -19,7 +36,7 @@ class ArticleSitemap(Sitemap):
         return item.live_from
 
 
-class CategorySitemap(Sitemap):
+class CategorySitemap(LatestPublication, Sitemap):
     changefreq = "weekly"
     priority = 0.5
 
@@ -38,7 +55,7 @@ class CategorySitemap(Sitemap):
         return item.last_change
 
 
-class AuthorSitemap(Sitemap):
+class AuthorSitemap(LatestPublication, Sitemap):
     changefreq = "weekly"
     priority = 0.4
 

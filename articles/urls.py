@@ -1,3 +1,4 @@
+from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 from django.views.decorators.http import require_safe
@@ -35,6 +36,17 @@ urlpatterns = [
     # Read-only documents: anything but GET and HEAD is a 405, as on every other page.
     path("feeds/latest/", require_safe(LatestArticlesFeed()), name="feed"),
     path("feeds/latest/atom/", require_safe(LatestArticlesAtomFeed()), name="atom_feed"),
-    path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        require_safe(sitemap_index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<slug:section>.xml",
+        require_safe(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
     path("robots.txt", discovery_views.robots_txt, name="robots"),
 ]

@@ -7,6 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.sitemaps import ArticleSitemap
+
 pytestmark = pytest.mark.django_db
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -81,15 +83,27 @@ def test_control_characters_in_a_title_are_left_out_of_the_feeds(client, make_ar
     assert "by Ada  Byline" in parse_xml(feed.content).find("channel").findtext("title")
 
 
+def sitemap_urls(client):
+    """{address: lastmod} of every file the sitemap index lists, checking each file's entry."""
+    index = client.get(reverse("articles:sitemap"))
+    assert index.status_code == 200
+    urls = {}
+    for entry in parse_xml(index.content).findall(f"{SITEMAP}sitemap"):
+        assert entry.findtext(f"{SITEMAP}lastmod")
+        response = client.get(entry.findtext(f"{SITEMAP}loc"))
+        assert response.status_code == 200
+        for url in parse_xml(response.content).findall(f"{SITEMAP}url"):
+            address = url.findtext(f"{SITEMAP}loc")
+            assert address not in urls
+            urls[address] = url.findtext(f"{SITEMAP}lastmod")
+    return urls
+
+
 def test_sitemap_lists_published_articles_categories_and_authors_with_lastmod(
     client, mixed_articles, seed_article
 ):
-    response = client.get(reverse("articles:sitemap"))
-    assert response.status_code == 200
-    urls = {
-        url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod")
-        for url in parse_xml(response.content).findall(f"{SITEMAP}url")
-    }
+    urls = sitemap_urls(client)
+
     host = "http://testserver"
     expected = {
         host + mixed_articles["published"].get_absolute_url(),
@@ -102,6 +116,27 @@ def test_sitemap_lists_published_articles_categories_and_authors_with_lastmod(
     assert all(urls.values())
     for hidden in ("draft", "future"):
         assert host + mixed_articles[hidden].get_absolute_url() not in urls
+
+
+def test_the_sitemap_lists_every_article_in_files_of_bounded_size(
+    client, make_article, monkeypatch
+):
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    articles = [make_article() for _ in range(5)]
+
+    index = parse_xml(client.get(reverse("articles:sitemap")).content)
+
+    files = [entry.findtext(f"{SITEMAP}loc") for entry in index.findall(f"{SITEMAP}sitemap")]
+    section = "http://testserver" + reverse("articles:sitemap_section", args=["articles"])
+    assert [name for name in files if name.startswith(section)] == [
+        section,
+        section + "?p=2",
+        section + "?p=3",
+    ]
+    listed = set(sitemap_urls(client))
+    assert {"http://testserver" + a.get_absolute_url() for a in articles} <= listed
+    assert client.get(section, {"p": 4}).status_code == 404
+    assert client.get(reverse("articles:sitemap_section", args=["drafts"])).status_code == 404
 
 
 def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(client):
@@ -123,6 +158,7 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(cl
         reverse("articles:feed"),
         reverse("articles:atom_feed"),
         reverse("articles:sitemap"),
+        reverse("articles:sitemap_section", args=["articles"]),
         reverse("authors:feed", args=["ada-byline"]),
     ],
 )

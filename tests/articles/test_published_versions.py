@@ -48,6 +48,7 @@ def everything_readers_see(client, article):
         reverse("articles:feed"),
         reverse("articles:atom_feed"),
         reverse("articles:sitemap"),
+        reverse("articles:sitemap_section", args=["articles"]),
         reverse("articles:symptoms"),
         f"{reverse('articles:search')}?q=dosage",
         f"{reverse('articles:search')}?q=unreviewed",
