@@ -103,12 +103,22 @@ class ArticleIndexView(ParametersMixin, ListView):
             other_names = [name for name in other_names if name.letter == self.letter]
         return {
             **context,
+            "canonical_path": listing_path(
+                self.request, letter=self.letter, category=self.category and self.category.slug
+            ),
             "cross_references": cross_references_on(context["page_obj"], other_names),
             "letters": [(letter, letter in used) for letter in LETTERS],
             "letter": self.letter,
             "category": self.category,
             "categories": Category.objects.with_published_counts(),
         }
+
+
+def listing_path(request, **filters):
+    """This index's address with the filters that choose its entries, as the view read them
+    (the canonical address of a letter's pages; ``canonical_url`` adds the page number)."""
+    chosen = {name: value for name, value in filters.items() if value}
+    return f"{request.path}?{urlencode(chosen)}" if chosen else request.path
 
 
 def filed_under(initial):
@@ -293,6 +303,7 @@ class TermIndexView(ParametersMixin, ListView):
         ]
         return {
             **context,
+            "canonical_path": listing_path(self.request, letter=self.letter),
             "terms": terms,
             "groups": groups,
             "letters": [(letter, letter in used) for letter in LETTERS],

@@ -315,6 +315,30 @@ def test_canonical_link_keeps_the_page_number_and_drops_other_parameters(client,
 
 
 @pytest.mark.parametrize(
+    ("url", "query", "canonical"),
+    [
+        (INDEX, {"letter": "w", "utm_source": "x"}, "/articles/?letter=W"),
+        (INDEX, {"letter": "W", "page": 2}, "/articles/?letter=W&amp;page=2"),
+        (
+            INDEX,
+            {"category": "symptom-database", "letter": "#"},
+            "/articles/?letter=%23&amp;category=symptom-database",
+        ),
+        (SYMPTOMS, {"letter": "j"}, "/symptoms/?letter=J"),
+        (SYMPTOMS, {}, "/symptoms/"),
+    ],
+)
+def test_a_letter_s_index_page_is_its_own_canonical_page(
+    client, make_article, url, query, canonical
+):
+    """Not the whole index's: a letter's page lists other entries, which crawlers should keep."""
+    for _ in range(11):
+        make_article(extra_sections=[("Symptoms", "- Joint stiffness", "symptoms")])
+    page = client.get(url, query).content.decode()
+    assert f'<link rel="canonical" href="http://testserver{canonical}">' in page
+
+
+@pytest.mark.parametrize(
     "url",
     [
         INDEX,
