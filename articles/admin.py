@@ -40,6 +40,7 @@ from .models import (
     Reference,
     Section,
     Synonym,
+    fingerprint,
 )
 from .preview import preview_context, public_state
 from .revisions import compare, current_content, latest_revision, record_revision
@@ -416,6 +417,7 @@ class ArticleAdmin(AutocompleteIdsMixin, MarkdownLimitMixin, admin.ModelAdmin):
         live = article.published_versions.live().select_related("revision").first()
         sign_off = workflow.current_sign_off(article)
         latest = latest_revision(article)
+        content = current_content(article)  # what the page shows, and a sign-off covers
         context = self._context(
             request,
             article,
@@ -426,10 +428,14 @@ class ArticleAdmin(AutocompleteIdsMixin, MarkdownLimitMixin, admin.ModelAdmin):
             sign_off=sign_off,
             sign_off_is_current=bool(sign_off and latest and sign_off.revision_id == latest.pk),
             latest=latest,
-            changes=compare(live.revision.content if live else None, current_content(article)),
+            changes=compare(live.revision.content if live else None, content),
+            seen=fingerprint(content),
             events=article.events.select_related("actor", "reviewer", "revision")[:20],
             may_submit=may_submit(user, article),
-            may_review=may_review(user),
+            # The author never records their own article's review (``sign_off_review``).
+            may_sign_off=may_review(user)
+            and article.status == Article.Status.IN_REVIEW
+            and not (user.is_authenticated and article.author.user_id == user.pk),
             may_send_back=(may_review(user) or is_editor(user))
             and article.status == Article.Status.IN_REVIEW,
             may_publish=is_editor(user),
@@ -449,7 +455,11 @@ class ArticleAdmin(AutocompleteIdsMixin, MarkdownLimitMixin, admin.ModelAdmin):
             message = "Sent back to the author with your note."
         elif action == "sign_off":
             workflow.sign_off_review(
-                article, by=user, reviewer=data["reviewer"], reviewed_on=data["reviewed_on"]
+                article,
+                by=user,
+                reviewer=data["reviewer"],
+                reviewed_on=data["reviewed_on"],
+                seen=data["seen"],
             )
             message = "Medical review signed off for the current revision."
         elif action == "publish":

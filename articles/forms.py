@@ -59,6 +59,9 @@ class WorkflowForm(forms.Form):
         help_text="Today if empty.",
     )
 
+    # The fingerprint of the text the sign-off form was shown with: a sign-off covers only that.
+    seen = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
     def __init__(self, *args, article, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reviewer"].queryset = Author.objects.exclude(pk=article.author_id)

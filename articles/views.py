@@ -1,6 +1,5 @@
 from django import forms
 from django.conf import settings
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView
@@ -12,7 +11,7 @@ from comments.views import answer_comment_post
 from symptomdb.inputs import PageField, PageParameters, ParameterForm, ParametersMixin
 
 from . import page_cache
-from .models import Article, Category, PublishedVersion
+from .models import Category, PublishedVersion
 from .structured_data import article_structured_data, breadcrumb_items
 
 
@@ -98,12 +97,13 @@ class ArticleDetailView(ParametersMixin, ArticleCommentsMixin, DetailView):
 
     def get(self, request, *args, **kwargs):
         try:
-            return super().get(request, *args, **kwargs)
+            self.object = self.get_object()
         except Http404:
             moved = self.renamed_version()
             if moved is None:
                 raise
             return redirect(moved, permanent=True)
+        return self.render_to_response(self.get_context_data(object=self.object))
 
     def post(self, request, *args, **kwargs):
         """The comment form posts to the article's own address (``comments.views``)."""
@@ -111,11 +111,16 @@ class ArticleDetailView(ParametersMixin, ArticleCommentsMixin, DetailView):
         return answer_comment_post(self, request)
 
     def renamed_version(self):
-        """The live version of an article that was published, or is edited, under this slug."""
-        slug = self.kwargs["slug"]
+        """The live version of the article readers last saw under this slug, now under another.
+
+        Only published slugs count: a working copy's slug is an author's unreviewed choice,
+        which must not send readers of another article's old address anywhere.
+        """
         article = (
-            Article.objects.filter(Q(slug=slug) | Q(published_versions__slug=slug))
-            .values_list("pk", flat=True)
+            PublishedVersion.objects.ever_live()
+            .filter(slug=self.kwargs["slug"])
+            .order_by("-live_from", "-pk")
+            .values_list("article_id", flat=True)
             .first()
         )
         if article is None:

@@ -119,20 +119,33 @@ def current_sign_off(article):
 
 
 @transaction.atomic
-def sign_off_review(article, *, by, reviewer=None, reviewed_on=None):
+def sign_off_review(article, *, by, reviewer=None, reviewed_on=None, seen=None):
     """Record that ``reviewer`` (another clinician than the author) checked the current text.
 
-    The sign-off names the exact revision reviewed: the working copy as it is now.
+    The sign-off names the exact revision reviewed: the working copy as it is now, which must
+    be in review, and, when ``seen`` is given (the ``fingerprint`` of the text the reviewer was
+    shown; the admin always gives it, empty if its page did not), exactly that text. Whoever
+    records it must not be the article's author.
     """
     if not may_review(by):
         raise PermissionDenied("You may not record medical reviews.")
-    _lock(article)
+    locked = _lock(article)
+    if article.status != Status.IN_REVIEW:
+        raise WorkflowError("Only an article in review can be signed off: submit it first.")
     reviewer = reviewer or getattr(by, "author_profile", None)
     if reviewer is None:
         raise WorkflowError("Choose the clinician who reviewed the article.")
-    if reviewer.pk == Article.objects.values_list("author_id", flat=True).get(pk=article.pk):
+    if reviewer.pk == locked.author_id:
         raise WorkflowError("The medical reviewer must be someone other than the author.")
-    if reviewed_on is not None and reviewed_on > timezone.localdate():
+    if Author.objects.filter(pk=locked.author_id, user=by).exists():
+        raise WorkflowError("You wrote this article: another editor records its medical review.")
+    if seen is not None and seen != fingerprint(current_content(article)):
+        raise WorkflowError(
+            "The article changed since this page was opened: read the current text, then sign "
+            "it off."
+        )
+    reviewed_on = reviewed_on or timezone.localdate()
+    if reviewed_on > timezone.localdate():
         raise WorkflowError("A medical review cannot be dated in the future.")
     revision = record_revision(article, by=by)
     return _event(
@@ -141,7 +154,7 @@ def sign_off_review(article, *, by, reviewer=None, reviewed_on=None):
         by=by,
         revision=revision,
         reviewer=reviewer,
-        reviewed_on=reviewed_on or timezone.localdate(),
+        reviewed_on=reviewed_on,
     )
 
 

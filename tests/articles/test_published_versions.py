@@ -24,6 +24,7 @@ from articles.models import (
     Section,
 )
 from articles.structured_data import iso_seconds
+from tests.factories import publish
 
 from .helpers import (
     CHANGELIST,
@@ -119,13 +120,15 @@ def test_the_whole_loop_author_edit_review_diff_publish(
     assert author_client.post(workflow_url(live_article), {"action": "submit"}).status_code == 302
 
     # The reviewer reads what changed since the published version: words, not field names.
-    page = editor_client.get(workflow_url(live_article)).content.decode()
+    response = editor_client.get(workflow_url(live_article))
+    page = response.content.decode()
     assert "What changed since the published version 1" in page
     assert "Section “Heading 1”" in page
     assert "<ins> rewritten with care</ins>" in page
     assert "Heading 2" not in page.split("What changed since")[1].split("</section>")[0]
 
-    editor_client.post(workflow_url(live_article), {"action": "sign_off", "reviewer": reviewer.pk})
+    sign_off = {"action": "sign_off", "reviewer": reviewer.pk, "seen": response.context["seen"]}
+    assert editor_client.post(workflow_url(live_article), sign_off).status_code == 302
     response = editor_client.post(
         workflow_url(live_article), {"action": "publish", "note": "Clarified the first section"}
     )
@@ -231,13 +234,29 @@ def test_a_renamed_article_redirects_from_its_old_address(
 ):
     old_url = live_article.get_absolute_url()
     edit_in_admin(editor_client, live_article, slug="ada-renamed")
-    # Until the rename is published, the old address still answers and the new one redirects.
+    # Until the rename is published, the old address answers and the new one is not there.
     assert client.get(old_url).status_code == 200
-    assert client.get("/articles/ada-renamed/").status_code == 301
+    assert client.get("/articles/ada-renamed/").status_code == 404
     workflow.submit_for_review(live_article, by=editor_user)
     workflow.sign_off_review(live_article, by=editor_user, reviewer=reviewer)
     workflow.publish(live_article, by=editor_user, note="New address")
     response = client.get(old_url)
+    assert response.status_code == 301
+    assert response["Location"] == "/articles/ada-renamed/"
+
+
+def test_a_draft_given_another_article_s_old_address_does_not_take_its_readers(
+    client, editor_client, author_client, editor_user, live_article, make_article, reviewer
+):
+    """An author's unreviewed slug must not redirect readers of someone else's old address."""
+    old_url = live_article.get_absolute_url()
+    edit_in_admin(editor_client, live_article, slug="ada-renamed")
+    publish(live_article, by=editor_user, reviewer=reviewer, note="New address")
+    own = make_article(title="What is another?", author=live_article.author, published=False)
+    edit_in_admin(author_client, own, slug=old_url.strip("/").rsplit("/", 1)[-1])
+
+    response = client.get(old_url)
+
     assert response.status_code == 301
     assert response["Location"] == "/articles/ada-renamed/"
 

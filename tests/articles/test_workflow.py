@@ -104,11 +104,64 @@ def test_no_publishing_without_a_sign_off(editor_client, editor_user, own_draft)
     assert not PublishedVersion.objects.exists()
 
 
-def test_a_draft_cannot_be_published_directly(editor_user, own_draft, reviewer):
-    workflow.sign_off_review(own_draft, by=editor_user, reviewer=reviewer)
+def test_a_draft_can_be_neither_signed_off_nor_published(editor_user, own_draft, reviewer):
+    with pytest.raises(WorkflowError, match="Only an article in review can be signed off"):
+        workflow.sign_off_review(own_draft, by=editor_user, reviewer=reviewer)
     with pytest.raises(WorkflowError, match="Submit the draft"):
         workflow.publish(own_draft, by=editor_user, note="x")
+    assert not own_draft.events.exists()
     assert not PublishedVersion.objects.exists()
+
+
+def sign_off_form(client, article):
+    """The sign-off form's fields as the workflow page gives them to the reviewer."""
+    page = client.get(workflow_url(article))
+    return {"action": "sign_off", "seen": page.context["seen"]}
+
+
+def test_a_sign_off_covers_only_the_text_its_page_showed(
+    editor_client, editor_user, client, own_draft, reviewer, author_client
+):
+    """An edit saved between opening the page and signing off is not covered: the reviewer
+    is asked to read again, and nothing of the unread text can be published."""
+    workflow.submit_for_review(own_draft, by=editor_user)
+    form = sign_off_form(editor_client, own_draft)
+    edit_in_admin(editor_client, own_draft, **{"sections-0-body": "Stop all your medicines."})
+
+    response = editor_client.post(workflow_url(own_draft), {**form, "reviewer": reviewer.pk})
+
+    assertContains(response, "The article changed since this page was opened", status_code=400)
+    assert workflow.current_sign_off(own_draft) is None
+    with pytest.raises(WorkflowError, match="must sign off"):
+        workflow.publish(own_draft, by=editor_user, note="x")
+    # Signed off from a fresh page, it covers the new text.
+    form = sign_off_form(editor_client, own_draft)
+    response = editor_client.post(workflow_url(own_draft), {**form, "reviewer": reviewer.pk})
+    assertRedirects(response, change_url(own_draft), fetch_redirect_response=False)
+    workflow.publish(own_draft, by=editor_user, note="x")
+    assert "Stop all your medicines." in client.get(own_draft.get_absolute_url()).text
+
+
+def test_a_sign_off_posted_without_the_page_s_text_is_refused(
+    editor_client, editor_user, own_draft, reviewer
+):
+    workflow.submit_for_review(own_draft, by=editor_user)
+    response = editor_client.post(
+        workflow_url(own_draft), {"action": "sign_off", "reviewer": reviewer.pk}
+    )
+    assertContains(response, "The article changed since this page was opened", status_code=400)
+    assert workflow.current_sign_off(own_draft) is None
+
+
+def test_an_editor_who_wrote_the_article_cannot_record_its_review(own_draft, author, reviewer):
+    """Naming another clinician is not enough: the sign-off is someone else's to record."""
+    writer = staff_user("ada-editor", "Editors")
+    author.user = writer
+    author.save()
+    workflow.submit_for_review(own_draft, by=writer)
+    with pytest.raises(WorkflowError, match="You wrote this article"):
+        workflow.sign_off_review(own_draft, by=writer, reviewer=reviewer)
+    assert workflow.current_sign_off(own_draft) is None
 
 
 def test_a_revision_changed_after_its_sign_off_is_refused_with_a_message(
@@ -136,14 +189,14 @@ def test_a_revision_changed_after_its_sign_off_is_refused_with_a_message(
 
 
 def test_the_author_cannot_review_their_own_article(editor_client, editor_user, own_draft, author):
+    workflow.submit_for_review(own_draft, by=editor_user)
     with pytest.raises(WorkflowError, match="someone other than the author"):
         workflow.sign_off_review(own_draft, by=editor_user, reviewer=author)
     # The form does not even offer the author.
-    response = editor_client.post(
-        workflow_url(own_draft), {"action": "sign_off", "reviewer": author.pk}
-    )
+    form = sign_off_form(editor_client, own_draft)
+    response = editor_client.post(workflow_url(own_draft), {**form, "reviewer": author.pk})
     assert response.status_code == 400
-    assert not own_draft.events.exists()
+    assert events(own_draft) == ["submitted"]
 
 
 def test_a_published_version_always_has_a_sign_off_in_the_database(live_article, author):
@@ -161,10 +214,13 @@ def test_a_published_version_always_has_a_sign_off_in_the_database(live_article,
         signed.update(revision=None)
 
 
-def test_editor_signs_off_through_the_admin_naming_the_revision(editor_client, own_draft, reviewer):
+def test_editor_signs_off_through_the_admin_naming_the_revision(
+    editor_client, editor_user, own_draft, reviewer
+):
+    workflow.submit_for_review(own_draft, by=editor_user)
+    form = sign_off_form(editor_client, own_draft)
     response = editor_client.post(
-        workflow_url(own_draft),
-        {"action": "sign_off", "reviewer": reviewer.pk, "reviewed_on": "2026-11-01"},
+        workflow_url(own_draft), {**form, "reviewer": reviewer.pk, "reviewed_on": "2026-11-01"}
     )
     assertRedirects(response, change_url(own_draft), fetch_redirect_response=False)
     sign_off = workflow.current_sign_off(own_draft)
@@ -337,11 +393,12 @@ def test_readers_see_a_due_for_review_note_once_the_interval_has_passed(
     assert page.index("This page is due for review") > page.index("Last reviewed")
 
 
-def test_a_review_dated_in_the_future_is_refused(editor_client, client, own_draft, reviewer):
+def test_a_review_dated_in_the_future_is_refused(editor_client, editor_user, own_draft, reviewer):
     """A far-future review date would also leave no next-review date to compute."""
+    workflow.submit_for_review(own_draft, by=editor_user)
+    form = sign_off_form(editor_client, own_draft)
     response = editor_client.post(
-        workflow_url(own_draft),
-        {"action": "sign_off", "reviewer": reviewer.pk, "reviewed_on": "9999-12-31"},
+        workflow_url(own_draft), {**form, "reviewer": reviewer.pk, "reviewed_on": "9999-12-31"}
     )
     assertContains(response, "A medical review cannot be dated in the future.", status_code=400)
     assert workflow.current_sign_off(own_draft) is None
