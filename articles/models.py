@@ -122,9 +122,13 @@ class ArticleQuerySet(models.QuerySet):
     def comments_changed(self):
         """Mark what readers see of these articles' comments as changed: the cached pages'
         stamp (``articles.page_cache``) moves on, and the published count is counted again
-        (in the same statement, so it is exact whatever ran before)."""
+        (in the same statement, so it is exact whatever ran before). A reply counts while its
+        thread is shown: a thread taken off the page takes its replies with it."""
         published = (
             Comment.objects.published()
+            .filter(
+                models.Q(parent__isnull=True) | models.Q(parent__status=Comment.Status.APPROVED)
+            )
             .filter(article=models.OuterRef("pk"))
             .order_by()
             .values("article")

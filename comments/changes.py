@@ -107,17 +107,20 @@ def withdraw_comment(comment):
 
 @dataclass(frozen=True)
 class Reporter:
-    """Who reports, as keyed hashes: the reader (account or token) and their address."""
+    """Who reports, as keyed hashes: the reader (account or token), their address and its
+    network."""
 
     key: str
     address_hash: str
+    network_hash: str = ""
 
 
 @transaction.atomic
 def report_comment(comment, *, reason, note, reporter):
     """Record one reader's report of a published comment. Enough reports of unsafe medical
-    advice (``COMMENTS_HIDE_AFTER_UNSAFE_REPORTS``, from different readers) take it off the
-    page until a moderator decides. Raises ``AlreadyReported`` or ``TooManyReports``."""
+    advice (``COMMENTS_HIDE_AFTER_UNSAFE_REPORTS``, from different networks: a reader's token
+    is free, so one reader clearing cookies counts once) take it off the page until a
+    moderator decides. Raises ``AlreadyReported`` or ``TooManyReports``."""
     locked = _lock(comment)
     hour_ago = timezone.now() - timedelta(hours=1)
     recent = CommentReport.objects.filter(
@@ -133,15 +136,16 @@ def report_comment(comment, *, reason, note, reporter):
                 note=note,
                 reporter=reporter.key,
                 address_hash=reporter.address_hash,
+                network_hash=reporter.network_hash,
             )
     except IntegrityError:
         raise AlreadyReported from None
     unsafe = CommentReport.objects.open().filter(
         comment=locked, reason=CommentReport.Reason.UNSAFE_ADVICE
     )
-    if (
-        locked.status == Comment.Status.APPROVED
-        and unsafe.count() >= settings.COMMENTS_HIDE_AFTER_UNSAFE_REPORTS
+    networks = unsafe.order_by().values("network_hash").distinct().count()
+    if locked.status == Comment.Status.APPROVED and (
+        networks >= settings.COMMENTS_HIDE_AFTER_UNSAFE_REPORTS
     ):
         hide_reported(locked)
     notifications.schedule_moderation_digest()

@@ -410,6 +410,12 @@ class CommentReport(models.Model):
         max_length=64, help_text="Keyed hash of the reporting reader (account or token)."
     )
     address_hash = models.CharField(max_length=64, blank=True)
+    network_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Keyed hash of the reporter's network: reports hide a comment only when they "
+        "come from several networks.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
 

@@ -10,7 +10,8 @@ from datetime import timedelta
 from functools import cached_property
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404
 from django.utils import timezone
 
 from .forms import CommentForm
@@ -67,6 +68,18 @@ class CountedPaginator(Paginator):
         return self.known_count
 
 
+def comment_page(paginator, number, *, strict):
+    """The page of threads ``?comments=`` asks for (a number or "last"). ``strict``: a page
+    past the last is not found (each would be one more page to cache); else, answering a post,
+    the nearest page, so that the reader's form with their text is shown whatever happened."""
+    if not strict:
+        return paginator.get_page(number)
+    try:
+        return paginator.page(paginator.num_pages if number == "last" else (number or 1))
+    except InvalidPage:
+        raise Http404("There is no such page of comments.") from None
+
+
 def comment_section(request, version, *, form=None, shared=False):
     """Everything the comment block under an article shows, in a fixed number of queries.
 
@@ -79,7 +92,7 @@ def comment_section(request, version, *, form=None, shared=False):
     paginator = CountedPaginator(
         threads, settings.COMMENTS_PER_PAGE, count=version.approved_threads
     )
-    page = paginator.get_page(request.GET.get("comments"))
+    page = comment_page(paginator, request.GET.get("comments"), strict=form is None)
     own_ids = set() if shared else own_comment_ids(request)
     now = timezone.now()
     for comment in page:

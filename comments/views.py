@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from articles.models import PublishedVersion
 from authors.ratings import anonymous_reader, new_reader, remember_reader
-from symptomdb.addresses import address_hash, request_address_hash
+from symptomdb.addresses import address_hash, request_address_hash, request_origin
 from symptomdb.inputs import next_path
 from symptomdb.responses import too_many_requests
 
@@ -245,7 +245,10 @@ def reporter_for(request, response=None):
             if response is not None:
                 remember_reader(response, reader)
         key = f"token:{reader.token}"
-    return changes.Reporter(key=address_hash(key), address_hash=request_address_hash(request))
+    origin = request_origin(request)
+    return changes.Reporter(
+        key=address_hash(key), address_hash=origin.address_hash, network_hash=origin.network_hash
+    )
 
 
 @require_http_methods(["GET", "POST"])

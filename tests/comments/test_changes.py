@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.models import Article, PublishedVersion
 from comments import privacy
 from comments.models import Comment, CommentReport, CommentRevision, ModerationEvent
 from tests.factories import staff_user
@@ -163,10 +164,10 @@ def test_enough_unsafe_advice_reports_hide_the_comment_until_a_moderator_decides
     settings.COMMENTS_HIDE_AFTER_UNSAFE_REPORTS = 3
     comment = make_comment(article, body="Double your dose.")
     for number in range(2):
-        report(Client(REMOTE_ADDR=f"10.1.0.{number}"), comment)
-    report(Client(REMOTE_ADDR="10.1.0.9"), comment, reason="spam")  # another reason
+        report(Client(REMOTE_ADDR=f"10.1.{number}.1"), comment)
+    report(Client(REMOTE_ADDR="10.1.9.1"), comment, reason="spam")  # another reason
     assert "Double your dose." in Client().get(article.get_absolute_url()).content.decode()
-    report(Client(REMOTE_ADDR="10.1.0.3"), comment)
+    report(Client(REMOTE_ADDR="10.1.3.1"), comment)
     comment.refresh_from_db()
     assert (comment.status, comment.held_by) == ("pending", "reported-unsafe")
     assert "Double your dose." not in Client().get(article.get_absolute_url()).content.decode()
@@ -188,6 +189,31 @@ def test_enough_unsafe_advice_reports_hide_the_comment_until_a_moderator_decides
     assert (
         ModerationEvent.objects.get(comment=comment, action="reports-dismissed").actor == moderator
     )
+
+
+def test_reports_from_one_network_count_once_however_many_readers_send_them(
+    article, make_comment, settings
+):
+    """A reader token is free: one reader clearing cookies, or one office, is one voice."""
+    settings.COMMENTS_HIDE_AFTER_UNSAFE_REPORTS = 3
+    comment = make_comment(article, body="Double your dose.")
+    reply = make_comment(article, body="I agree.", parent=comment)
+    Article.objects.filter(pk=article.pk).comments_changed()
+    assert PublishedVersion.objects.live().with_comment_count().get().comment_count == 2
+    for number in range(5):
+        assert report(Client(REMOTE_ADDR=f"10.4.0.{number}"), comment).status_code == 302
+    comment.refresh_from_db()
+    assert comment.status == "approved"
+
+    for network in (5, 6):
+        report(Client(REMOTE_ADDR=f"10.{network}.0.1"), comment)
+
+    comment.refresh_from_db()
+    assert comment.status == "pending"
+    page = Client().get(article.get_absolute_url()).content.decode()
+    # The reply goes with its thread, and the counts say what the page shows.
+    assert reply.body not in page
+    assert PublishedVersion.objects.live().with_comment_count().get().comment_count == 0
 
 
 def test_the_reported_queue_lists_the_most_reported_first(article, make_comment, moderator):
