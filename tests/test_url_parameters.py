@@ -31,7 +31,8 @@ def pages(make_article):
         "authors": (reverse("authors:index"), ["sort", "page"]),
         "author": (article.author.get_absolute_url(), ["page"]),
         "article": (article.get_absolute_url(), ["comments", "reply_to"]),
-        "symptoms": (reverse("articles:symptoms"), []),
+        "symptoms": (reverse("articles:symptoms"), ["letter", "page"]),
+        "sitemap": (reverse("articles:sitemap_section", args=["articles"]), ["p"]),
         "symptom": (reverse("articles:symptom", args=["joint-stiffness"]), ["page"]),
         "suggestions": (reverse("articles:suggest"), ["q"]),
     }
@@ -43,8 +44,10 @@ def get(path, query_string):
 
 @given(value=st.text(max_size=300), which=st.integers(min_value=0, max_value=20))
 def test_any_text_in_any_parameter_is_answered(pages, value, which):
-    for path, names in pages.values():
-        name = names[which % len(names)] if names else "q"
+    for path, declared in pages.values():
+        # A page's own parameters, and some it does not have (templates may still read them).
+        names = [*declared, "page", "made-up"]
+        name = names[which % len(names)]
         response = get(path, f"{name}={quote(value)}")
         assert response.status_code in ANSWERS, (path, name, value)
         if "<" in value:
@@ -54,7 +57,7 @@ def test_any_text_in_any_parameter_is_answered(pages, value, which):
 @given(raw=st.binary(max_size=200))
 def test_any_bytes_in_the_query_string_are_answered(pages, raw):
     for path, names in pages.values():
-        for name in names or ["q"]:
+        for name in [*names, "page"]:
             response = get(path, f"{name}={quote_from_bytes(raw)}")
             assert response.status_code in ANSWERS, (path, name, raw)
 
@@ -109,6 +112,14 @@ def test_an_admin_action_on_something_that_is_not_an_item_is_a_400(admin_client,
     )
     assert response.status_code == 400
     assert "Select the items from the list" in response.content.decode()
+
+
+@pytest.mark.parametrize("digit", ["\u00b2", "\u2460", "\u0663"])
+def test_a_page_number_in_other_digits_is_answered(pages, digit):
+    """``str.isdigit`` takes superscripts and circled digits that ``int`` refuses."""
+    for path, _ in pages.values():
+        response = get(path, f"page={quote(digit)}")
+        assert response.status_code in ANSWERS, path
 
 
 def test_a_bad_value_is_named_in_the_400(pages):

@@ -8,14 +8,15 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def canonical_url(context, path=""):
     """The absolute URL of the current page: ``path`` (an object's own URL, whatever URL
-    answered the request) or the request's path, plus the page number beyond page 1."""
+    answered the request) or the request's path, plus the number of the list's page beyond
+    the first (as the paginator read it; a page without a list has none)."""
     request = context.get("request")
     if request is None:
         return ""
     path = path or request.path
-    page = request.GET.get("page", "")
-    if page.isdigit() and int(page) > 1:
-        path = f"{path}{'&' if '?' in path else '?'}page={int(page)}"
+    page = context.get("page_obj")
+    if page is not None and page.number > 1:
+        path = f"{path}{'&' if '?' in path else '?'}page={page.number}"
     return request.build_absolute_uri(path)
 
 
