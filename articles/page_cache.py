@@ -219,9 +219,15 @@ def latest_time(stamp):
 @dataclass(frozen=True)
 class CachedPage:
     stamp: object  # kwargs -> (stamp, the next scheduled moment) or None
-    parameters: frozenset | None = None  # None: any (they are part of the key)
+    # The query parameters that vary the page, part of the key. A request with any other is
+    # answered by the view and not stored: made-up parameters must not fill the cache.
+    parameters: frozenset = frozenset()
     private: bool = False
     rating_author: object = None  # stamp -> author id whose rating form the page shows
+
+
+def site_page(*parameters):
+    return CachedPage(stamp=site_stamp, parameters=frozenset(parameters))
 
 
 ARTICLE = CachedPage(
@@ -236,30 +242,24 @@ AUTHOR = CachedPage(
     private=True,
     rating_author=lambda stamp: stamp[0],
 )
-SITE = CachedPage(stamp=site_stamp)
-SEARCH = CachedPage(stamp=search_stamp)
+SEARCH = CachedPage(stamp=search_stamp, parameters=frozenset({"q", "page"}))
 PAGES = {
     "articles:detail": ARTICLE,
     "authors:detail": AUTHOR,
+    "articles:home": site_page("page"),
+    "articles:index": site_page("letter", "category", "page"),
+    "articles:category": site_page("page"),
     **dict.fromkeys(
-        [
-            "articles:home",
-            "articles:index",
-            "articles:category",
-            "articles:symptoms",
-            "articles:causes",
-            "articles:treatments",
-            "articles:symptom",
-            "articles:cause",
-            "articles:treatment",
-            "articles:feed",
-            "articles:atom_feed",
-            "articles:sitemap",
-            "articles:sitemap_section",
-            "authors:feed",
-        ],
-        SITE,
+        ["articles:symptoms", "articles:causes", "articles:treatments"],
+        site_page("letter", "page"),
     ),
+    **dict.fromkeys(
+        ["articles:symptom", "articles:cause", "articles:treatment"], site_page("page")
+    ),
+    **dict.fromkeys(
+        ["articles:feed", "articles:atom_feed", "articles:sitemap", "authors:feed"], site_page()
+    ),
+    "articles:sitemap_section": site_page("p"),
     "articles:search": SEARCH,
 }
 
@@ -429,7 +429,7 @@ class PageCacheMiddleware:
             return self.view(request)
         view_name, kwargs = found
         page = PAGES[view_name]
-        if page.parameters is not None and set(request.GET) - page.parameters:
+        if set(request.GET) - page.parameters:
             return self.view(request)
         try:
             stamp = current_stamp(request.path, page, kwargs)

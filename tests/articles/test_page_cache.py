@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import workflow
+from articles import page_cache, workflow
 from articles.models import Category, Section
 from articles.page_generation import NOTIFY_CHANNEL, watcher
 from comments import moderation
@@ -62,6 +62,36 @@ def test_a_cached_page_costs_one_query_however_big_it_is(make_article, make_comm
         # The generation numbers: the stamp and the page come from this process's memory.
         assert queries == 1, url
     assert "Comment 29" in count_queries(Client(), article.get_absolute_url())[1]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["cachebust=1", "page=2&x=1", "utm_source=newsletter"],
+)
+def test_made_up_parameters_are_answered_but_never_stored(make_article, query):
+    """Each would otherwise be one more stored page: anyone could fill the cache."""
+    article = make_article()
+    urls = ["/", reverse("articles:sitemap"), article.get_absolute_url()]
+    for url in urls:
+        count_queries(Client(), url)
+        stored = set(page_cache.local_pages.entries)
+        response = Client().get(f"{url}?{query}")
+        assert response.status_code in {200, 404}, url
+        assert set(page_cache.local_pages.entries) == stored, url
+    # Parameters a page does vary by are stored, once each.
+    Client().get("/", {"page": 1})
+    assert len(page_cache.local_pages.entries) == len(stored) + 1
+
+
+def test_a_page_of_comments_past_the_last_is_not_found(make_article, make_comment, settings):
+    article = make_article()
+    for number in range(settings.COMMENTS_PER_PAGE + 1):
+        make_comment(article, body=f"Comment {number}")
+    url = article.get_absolute_url()
+    assert Client().get(url, {"comments": 2}).status_code == 200
+    assert "Comment 0" not in Client().get(url, {"comments": "last"}).text
+    for beyond in (3, 999_999):
+        assert Client().get(url, {"comments": beyond}).status_code == 404
 
 
 def test_each_reader_gets_their_own_csrf_and_form_tokens_and_their_post_works(make_article):
