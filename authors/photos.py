@@ -31,6 +31,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from .models import Author
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+# Of the upload's name, kept in the stored files' names (the column holds 100 characters with
+# the folder, "-thumb.jpg" and a suffix that makes a name free).
+MAX_STEM = 40
 logger = logging.getLogger(__name__)
 
 
@@ -128,7 +131,7 @@ def prepare_photo(upload):
     image.thumbnail((side, side), Image.Resampling.LANCZOS)
     thumb_side = settings.AUTHOR_PHOTO_THUMBNAIL_SIDE
     thumbnail = ImageOps.fit(image, (thumb_side, thumb_side), Image.Resampling.LANCZOS)
-    stem = PurePath(getattr(upload, "name", "") or "photo").stem[:80] or "photo"
+    stem = PurePath(getattr(upload, "name", "") or "photo").stem[:MAX_STEM] or "photo"
     return PreparedPhoto(
         photo=ContentFile(_jpeg(image), name=f"{stem}.jpg"),
         thumbnail=ContentFile(_jpeg(thumbnail), name=f"{stem}-thumb.jpg"),
@@ -144,9 +147,12 @@ class StoredPhoto:
 def _save(field, content):
     """Write ``content`` under a free name for ``field``; on failure remove what was written."""
     storage = field.storage
-    name = storage.get_available_name(field.generate_filename(None, content.name))
+    # Within the column's length, a suffix that makes the name free included.
+    name = storage.get_available_name(
+        field.generate_filename(None, content.name), max_length=field.max_length
+    )
     try:
-        return storage.save(name, content)
+        return storage.save(name, content, max_length=field.max_length)
     except OSError:
         with suppress(OSError):  # the partial file, if the storage let it be written
             storage.delete(name)

@@ -349,3 +349,15 @@ def test_a_refused_save_keeps_the_photo_it_had(
     author.refresh_from_db()
     assert {author.photo.path, author.photo_thumbnail.path} == kept
     assert all(Path(path).exists() for path in kept)
+
+
+@pytest.mark.parametrize("stem", ["p" * 72, "p" * 65, "\u00e9" * 90])
+def test_a_photo_with_a_long_name_is_stored_under_a_shorter_one(editor_client, stem):
+    for _ in range(2):  # the second upload of a name takes a suffix
+        response = add_author(editor_client, jpeg_with_exif((300, 300)), filename=f"{stem}.jpg")
+        assertRedirects(response, AUTHORS, fetch_redirect_response=False)
+        author = Author.objects.get(slug="photo-author")
+        assert author.photo.name.startswith("authors/")
+        assert len(author.photo_thumbnail.name) <= 100
+        assert Path(author.photo_thumbnail.path).exists()
+        author.delete()
