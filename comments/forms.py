@@ -11,7 +11,7 @@ from django.core import signing
 from symptomdb.inputs import OneValueEach
 
 from .identity import claims_a_role, normal_name
-from .models import Comment, CommentReport, ModerationEvent
+from .models import Comment, CommentReport, ModerationEvent, body_fingerprint
 
 FORM_STARTED_SALT = "comments.form-started"
 # Characters that reorder or hide text: bidi embeddings, overrides and isolates.
@@ -42,12 +42,26 @@ def seconds_since_token(token, article_id):
     return max(0.0, seconds)
 
 
+# Letters and symbols that show as nothing: the Hangul fillers and the blank Braille pattern.
+BLANK_CHARACTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
 def has_invisible_characters(text):
-    """Format or control characters (zero-width, bidi overrides, …) other than line breaks."""
+    """Format or control characters (zero-width, bidi overrides, …) other than line breaks,
+    and characters that show as nothing."""
     return any(
         char in BIDI_CONTROLS
+        or char in BLANK_CHARACTERS
         or (unicodedata.category(char) in {"Cf", "Cc", "Co", "Cs"} and char not in "\n\r\t")
         for char in text
+    )
+
+
+def has_visible_text(text):
+    """Whether ``text`` has a character that shows: not a space, a format or control
+    character, or one that shows as nothing."""
+    return any(
+        unicodedata.category(char)[0] not in "CZ" and char not in BLANK_CHARACTERS for char in text
     )
 
 
@@ -147,6 +161,8 @@ class CommentForm(OneValueEach, forms.Form):
                 "The comment contains control characters that cannot be shown; please remove "
                 "them (they sometimes come with text pasted from other programs)."
             )
+        if not has_visible_text(body):
+            raise forms.ValidationError("The comment has no visible text: write it in words.")
         return unicodedata.normalize("NFC", body)
 
     def _forget(self, field, value=""):
@@ -255,6 +271,18 @@ class CommentAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if "body" in self.changed_data and not cleaned.get("edit_reason", "").strip():
             self.add_error("edit_reason", "Say why the text is changed.")
+        body, comment = cleaned.get("body"), self.instance
+        if body and comment.email and "body" in self.changed_data:
+            # The database keeps one comment per commenter and words on an article.
+            same = Comment.objects.filter(
+                article_id=comment.article_id,
+                email__iexact=comment.email,
+                body_hash=body_fingerprint(body),
+            ).exclude(pk=comment.pk)
+            if same.exists():
+                self.add_error(
+                    "body", "This commenter has another comment with these words on the article."
+                )
         return cleaned
 
 

@@ -164,6 +164,9 @@ def _own_changeable(request, pk):
     if version is None:
         raise Http404
     if not is_own(request, comment):
+        if comment.status != Comment.Status.APPROVED:
+            # Another reader's held or refused comment: not even its existence is public.
+            raise Http404
         return (
             comment,
             version,

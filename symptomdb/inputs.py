@@ -9,7 +9,8 @@ through a form (``ParameterForm``) that turns a bad value into a clear 400. Post
 Django forms, whose fields refuse NUL characters with a message next to the field, keeping
 what the reader typed. Django decodes a posted form that is not valid UTF-8 by replacing the
 bytes it cannot read; a comment would then hold characters its writer never typed, so such a
-form is refused whole instead (browsers always send valid text).
+form is refused whole instead (browsers always send valid text; in a multipart form, which is
+decoded field by field, a replacement character itself is refused).
 """
 
 import re
@@ -43,6 +44,13 @@ class RequestInputMiddleware:
     @staticmethod
     def problem(request):
         if request.content_type == "application/x-www-form-urlencoded" and not utf8(request.body):
+            return "The form was not sent as valid text: send it again from the page."
+        if request.content_type == "multipart/form-data" and any(
+            # Django put this mark where the bytes were not UTF-8.
+            "\ufffd" in value
+            for values in request.POST.lists()
+            for value in [values[0], *values[1]]
+        ):
             return "The form was not sent as valid text: send it again from the page."
         admin = is_admin_path(request.path)
         for key, values in request.GET.lists():

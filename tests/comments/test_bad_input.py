@@ -29,6 +29,13 @@ pytestmark = pytest.mark.django_db
         ({"name": "zero\u200bwidth"}, "invisible or text-direction characters"),
         ({"body": "flip \u202ethis"}, "text-direction control characters"),
         ({"parent": "abc"}, "Enter a whole number."),
+        ({"name": "\u3164"}, "invisible or text-direction characters"),
+        ({"name": "\u2800\u2800"}, "invisible or text-direction characters"),
+        ({"name": "Ann\u115f\u1160"}, "invisible or text-direction characters"),
+        ({"body": "\u200b\u200b\u200b"}, "no visible text"),
+        ({"body": "\ufeff"}, "no visible text"),
+        ({"body": "\U000e0041\U000e0042"}, "no visible text"),
+        ({"body": "\u3164 \u2800"}, "no visible text"),
     ],
 )
 def test_bad_fields_get_a_form_error_and_store_nothing(article, post, fields, message):
@@ -175,6 +182,30 @@ def test_a_comment_form_that_is_not_valid_text_is_refused_whole(
 
     response = client.post(
         post_comment_url(article), body, content_type="application/x-www-form-urlencoded"
+    )
+
+    assert response.status_code == 400
+    assert "The form was not sent as valid text" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_a_multipart_comment_form_that_is_not_valid_text_is_refused_whole(
+    article, comment_data, post_comment_url
+):
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(article.get_absolute_url())
+    fields = {**comment_data(article), "csrfmiddlewaretoken": page.context["csrf_token"]}
+    boundary = "XyZbOuNdArY"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+        + (value.encode() if name != "body" else b"invalid utf8 here: \xc3\x28 \xff end")
+        + b"\r\n"
+        for name, value in fields.items()
+    ]
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+
+    response = client.post(
+        post_comment_url(article), body, content_type=f"multipart/form-data; boundary={boundary}"
     )
 
     assert response.status_code == 400

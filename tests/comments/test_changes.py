@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.asserts import assertContains
 
 from articles.models import Article, PublishedVersion
 from comments import privacy
@@ -98,6 +99,16 @@ def test_nobody_else_may_edit_or_withdraw(client, article, post, confirm, make_c
     comment.refresh_from_db()
     assert comment.body == "My comment."
     assert comment.withdrawn_at is None
+
+
+@pytest.mark.parametrize("status", ["pending", "rejected", "spam"])
+def test_another_reader_s_unpublished_comment_is_not_found(client, article, make_comment, status):
+    """Not even that it exists, nor on which article."""
+    comment = make_comment(article, status=status, body="Held words.")
+    for name in ("comments:edit", "comments:withdraw"):
+        response = Client().get(reverse(name, args=[comment.pk]))
+        assert response.status_code == 404
+        assert article.title not in response.text
 
 
 def test_withdrawing_keeps_the_thread_and_shows_who_took_it_back(
@@ -254,6 +265,25 @@ def test_a_moderator_edits_the_words_with_a_reason_kept_in_history(
         "Phone number removed",
     )
     assert "Call me." in Client().get(article.get_absolute_url()).content.decode()
+
+
+def test_a_moderator_edit_into_the_commenter_s_other_comment_is_a_form_error(
+    article, make_comment, moderator
+):
+    """The database keeps one comment per commenter and words on an article."""
+    make_comment(article, email="sam@example.com", body="Rest helps.")
+    comment = make_comment(article, email="Sam@example.com", body="Rest helped me.")
+    client = Client()
+    client.force_login(moderator)
+    url = reverse("admin:comments_comment_change", args=[comment.pk])
+    management = management_forms(client.get(url).content.decode())
+
+    response = client.post(url, {**management, "body": "Rest helps.", "edit_reason": "Typo"})
+
+    assertContains(response, "another comment with these words", status_code=200)
+    comment.refresh_from_db()
+    assert comment.body == "Rest helped me."
+    assert not CommentRevision.objects.exists()
 
 
 def test_a_moderator_replies_from_the_queue_and_the_reply_is_published_at_once(
