@@ -198,10 +198,21 @@ def mixes_scripts(name):
     return len(unique_aliases(name) - {"COMMON", "INHERITED"}) > 1
 
 
+def name_words(name):
+    """The words of a name, split at spaces, punctuation and symbols that are not lookalike
+    letters ("Moderator_Team", "Admin-Team", "Site.Team": two words each)."""
+    separated = "".join(
+        " " if char not in LEET and unicodedata.category(char)[0] in "PZCS" else char
+        for char in name
+    )
+    return separated.split()
+
+
 def claims_a_role(name):
     """A word of the name (or two written together) is one only the site's staff go by:
-    "Moderator", "Site Team", "Mod erator"; "Stafford" is a name, not "staff"."""
-    words = [shape for shape in map(skeleton, name.split()) if shape]
+    "Moderator", "Site Team", "Mod erator", "Moderator_Team"; "Stafford" is a name, not
+    "staff"."""
+    words = [shape for shape in map(skeleton, name_words(name)) if shape]
     pieces = set(words) | {a + b for a, b in pairwise(words)}
     pieces |= {a + b + c for a, b, c in zip(words, words[1:], words[2:], strict=False)}
     return bool(pieces & set(ROLE_WORDS)) or skeleton(name) in ROLE_WORDS

@@ -74,6 +74,10 @@ def test_an_altered_or_old_confirmation_link_is_a_400_that_says_so(client):
         "M0derat0r",
         "Site Team",
         "Admin",
+        "Moderator_Team",
+        "Admin-Team",
+        "Site.Team",
+        "the~moderator",
     ],
 )
 def test_names_that_claim_a_staff_role_are_refused_whatever_their_letters(article, post, name):
