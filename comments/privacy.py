@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from articles.models import Article
+from symptomdb.models import OutgoingEmail
 
 from .models import Comment, ModerationEvent
 
@@ -51,11 +52,12 @@ def export_commenter(email):
 
 
 @transaction.atomic
-@transaction.atomic
 def erase_commenter(email):
-    """Anonymise the commenter's comments; the comments stay, so reply threads stay whole."""
+    """Anonymise the commenter's comments (they stay, so reply threads stay whole), and delete
+    the emails to them, queued or sent: they hold the address, the name and links."""
     comments = Comment.objects.by_email(email)
     Article.objects.filter(pk__in=comments.values("article")).comments_changed()
+    OutgoingEmail.objects.to_address(email).delete()
     return comments.update(name=FORMER_READER, email="", address_hash="", user=None, notify=False)
 
 

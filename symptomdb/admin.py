@@ -10,7 +10,7 @@ from django_tasks_db.models import DBTaskResult
 from .admin_mixins import EditorsOnlyMixin, ReadOnlyAdminMixin
 from .background import retry_email, retry_task
 from .models import CspReport, OutgoingEmail
-from .roles import is_editor
+from .roles import is_editor, may_moderate
 
 
 class SiteOperationsAdmin(EditorsOnlyMixin, ReadOnlyAdminMixin):
@@ -34,6 +34,9 @@ class CspReportAdmin(SiteOperationsAdmin, admin.ModelAdmin):
 
 @admin.register(OutgoingEmail)
 class OutgoingEmailAdmin(SiteOperationsAdmin, admin.ModelAdmin):
+    """Editors follow and retry deliveries; who an email goes to and what it says (often a
+    commenter's address, name and words) only those who may see commenters' data read."""
+
     list_display = ["subject", "to", "status", "attempts", "last_error", "created_at", "sent_at"]
     list_filter = ["status"]
     search_fields = ["subject", "key"]
@@ -51,6 +54,15 @@ class OutgoingEmailAdmin(SiteOperationsAdmin, admin.ModelAdmin):
         "sent_at",
     ]
     readonly_fields = fields
+    PRIVATE = ("to", "recipients", "body")
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        return shown if may_moderate(request.user) else [f for f in shown if f not in self.PRIVATE]
+
+    def get_fields(self, request, obj=None):
+        shown = super().get_fields(request, obj)
+        return shown if may_moderate(request.user) else [f for f in shown if f not in self.PRIVATE]
 
     @admin.display(description="to")
     def to(self, email):

@@ -15,6 +15,19 @@ class EmailStatus(models.TextChoices):
 
 
 class OutgoingEmailQuerySet(models.QuerySet):
+    def to_address(self, address):
+        """Emails with ``address`` among their recipients, whatever its case."""
+        wanted = address.strip().casefold()
+        if not wanted:
+            return self.none()
+        # A text match narrows the rows in the database (JSON escapes other characters than
+        # ASCII); the exact test is done here.
+        near = self.filter(recipients__icontains=wanted) if wanted.isascii() else self
+        near = near.values_list("pk", "recipients")
+        return self.filter(
+            pk__in=[pk for pk, to in near if wanted in {r.strip().casefold() for r in to}]
+        )
+
     def failed(self):
         return self.filter(status=EmailStatus.FAILED)
 
@@ -60,7 +73,9 @@ class OutgoingEmail(models.Model):
         indexes = [models.Index(fields=["status", "-created_at"], name="outgoing_email_status_idx")]
 
     def __str__(self):
-        return f"{self.subject} → {', '.join(self.recipients)}"
+        # Not the recipients: admin pages name the email to editors who may not read them.
+        count = len(self.recipients)
+        return f"{self.subject} (to {count} recipient{'s' if count != 1 else ''})"
 
 
 class TaskKey(models.Model):

@@ -8,11 +8,14 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from authors.models import Author
 from comments import moderation
 from comments.models import Comment, ModerationEvent
+from symptomdb.models import OutgoingEmail
+from tests.factories import signed_in_client, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +60,48 @@ def test_erase_anonymises_comments_without_breaking_reply_threads(
     assert "Erase Me" not in page
     assert "Former reader" in page
     assert "Reply stays." in page
+
+
+def test_erase_deletes_the_emails_to_the_commenter_queued_or_sent(article, make_comment):
+    make_comment(article, name="Erase Me", email="gone@example.com")
+    to_erase = [
+        OutgoingEmail.objects.create(
+            key=f"k{n}", recipients=[address], subject="Your comment", body="Hello Erase Me"
+        )
+        for n, address in enumerate(["gone@example.com", "GONE@example.com "])
+    ]
+    kept = [
+        OutgoingEmail.objects.create(
+            key=f"other{n}", recipients=[address], subject="Hi", body="Hello"
+        )
+        for n, address in enumerate(["notgone@example.com", "gone@example.com.au"])
+    ]
+
+    call_command("commenter_data", "erase", "Gone@example.com")
+
+    assert not OutgoingEmail.objects.filter(pk__in=[e.pk for e in to_erase]).exists()
+    assert set(OutgoingEmail.objects.values_list("pk", flat=True)) == {e.pk for e in kept}
+
+
+def test_only_who_may_see_commenters_data_reads_the_outgoing_emails(
+    article, moderator, editor_user, django_user_model
+):
+    email = OutgoingEmail.objects.create(
+        key="k", recipients=["priya@example.com"], subject="Your comment", body="Hello Priya"
+    )
+    change = reverse("admin:symptomdb_outgoingemail_change", args=[email.pk])
+    changelist = reverse("admin:symptomdb_outgoingemail_changelist")
+    editor = signed_in_client(editor_user)
+    for url in (changelist, change):
+        page = editor.get(url)
+        assert page.status_code == 200
+        assert "priya@example.com" not in page.text
+        assert "Hello Priya" not in page.text
+    both = staff_user("edmo", "Editors")
+    both.groups.add(*moderator.groups.all())
+    page = signed_in_client(both).get(change).text
+    assert "priya@example.com" in page
+    assert "Hello Priya" in page
 
 
 def test_an_article_page_never_reads_commenters_emails_addresses_or_password_hashes(
