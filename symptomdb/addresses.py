@@ -61,7 +61,20 @@ def address_hash(address):
 
 
 def request_address_hash(request):
-    return address_hash(client_address(request))
+    return address_hash(one_client(client_address(request)))
+
+
+# An IPv6 subscriber is given a /64 at least: any address in it is the same client, who could
+# otherwise take a fresh address for every request and never meet a limit.
+IPV6_CLIENT_BITS = 64
+
+
+def one_client(address):
+    """``address`` as one client: an IPv4 address itself, an IPv6 address its /64."""
+    parsed = _parse(address)
+    if parsed is None or parsed.version == 4:
+        return address
+    return str(ipaddress.ip_network(f"{parsed}/{IPV6_CLIENT_BITS}", strict=False))
 
 
 # A household or office shares one address; a person or a script with many shares a network.
@@ -88,7 +101,7 @@ class Origin:
 
 
 def origin_of(address):
-    return Origin(address_hash(address), address_hash(network_of(address)))
+    return Origin(address_hash(one_client(address)), address_hash(network_of(address)))
 
 
 def request_origin(request):

@@ -190,6 +190,20 @@ def test_a_household_behind_one_address_posts_freely_up_to_a_higher_limit(articl
     assert not Comment.objects.filter(body="Hi 9").exists()
 
 
+def test_an_ipv6_client_taking_a_new_address_for_each_post_meets_the_limit(article, post, settings):
+    """Every address of an IPv6 /64 is one subscriber's."""
+    settings.COMMENTS_RATE_LIMIT_PER_ADDRESS = 2
+    for n in range(2):
+        client = Client(REMOTE_ADDR=f"2001:db8:1:2::{n + 1:x}")
+        post(article, using=client, email=f"m{n}@example.com", body=f"Hi {n}")
+    rotated = Client(REMOTE_ADDR="2001:db8:1:2:ffff::9")
+    response = post(article, using=rotated, email="m9@example.com", body="Hi 9")
+    assertContains(response, "from your network", status_code=429)
+    neighbour = Client(REMOTE_ADDR="2001:db8:1:3::1")  # another /64
+    response = post(article, using=neighbour, email="n@example.com", body="Hello")
+    assertRedirects(response, comments_of(article), fetch_redirect_response=False)
+
+
 def test_every_held_comment_explains_its_rule_in_the_queue(
     moderator_client, article, post, settings
 ):
