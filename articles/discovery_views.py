@@ -80,7 +80,7 @@ class ArticleIndexView(ParametersMixin, ListView):
     def get_queryset(self):
         self.category = None
         if slug := self.parameters["category"]:
-            self.category = get_object_or_404(Category, slug=slug)
+            self.category = get_object_or_404(Category.objects.with_live_articles(), slug=slug)
         self.letter = self.parameters["letter"]
 
         self.in_scope = PublishedVersion.objects.live().with_az_name()

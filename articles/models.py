@@ -77,6 +77,12 @@ class CategoryQuerySet(models.QuerySet):
             self.filter(name__iexact=name).first() or self.filter(slug=make_slug(name, 100)).first()
         )
 
+    def with_live_articles(self):
+        """Categories that have a live article."""
+        return self.filter(
+            models.Exists(PublishedVersion.objects.live().filter(category=models.OuterRef("pk")))
+        )
+
     def with_published_counts(self):
         """Categories that have live articles, each with ``published_count``."""
         live = live_condition("published_versions__")

@@ -38,7 +38,10 @@ class CategoryView(PublishedArticlesMixin, ListView):
     template_name = "articles/category_detail.html"
 
     def get_queryset(self):
-        self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
+        # A category readers have no article in is not shown, not even its name.
+        self.category = get_object_or_404(
+            Category.objects.with_live_articles(), slug=self.kwargs["slug"]
+        )
         return super().get_queryset().filter(category=self.category)
 
     def get_context_data(self, **kwargs):

@@ -1,10 +1,12 @@
 """Browsing: A-Z index, term indexes, related articles, breadcrumbs and meta tags."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.discovery_views import TERMS_PER_PAGE
 from articles.models import Category, Section, VersionTerm
@@ -369,6 +371,16 @@ def test_article_page_query_count_does_not_grow_with_related_articles_or_terms(
     section.save()
     publish(article)
     assert count_queries(article.get_absolute_url()) == few
+
+
+def test_a_category_without_a_live_article_is_not_shown_even_by_name(client, make_article):
+    hidden = Category.objects.create(name="Hidden draft category", slug="hidden-draft")
+    make_article(published=False, category=hidden)
+    make_article(category=hidden, live_from=timezone.now() + timedelta(days=1))
+    for url, query in [(hidden.get_absolute_url(), {}), (INDEX, {"category": hidden.slug})]:
+        response = client.get(url, query)
+        assert response.status_code == 404
+        assert "Hidden draft category" not in response.text
 
 
 def test_category_page_has_breadcrumbs_and_links_to_its_a_to_z(client, seed_article):
