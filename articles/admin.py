@@ -24,7 +24,14 @@ from symptomdb.admin_mixins import (
     FollowsParentPermissionsMixin,
     ReadOnlyAdminMixin,
 )
-from symptomdb.roles import is_editor, may_edit_article, may_open_article, may_review, may_submit
+from symptomdb.roles import (
+    is_editor,
+    may_edit_article,
+    may_open_article,
+    may_review,
+    may_sign_off,
+    may_submit,
+)
 
 from . import workflow
 from .forms import ArticleImportForm, PositionedForm, PositionedFormSet, WorkflowForm
@@ -432,10 +439,7 @@ class ArticleAdmin(AutocompleteIdsMixin, MarkdownLimitMixin, admin.ModelAdmin):
             seen=fingerprint(content),
             events=article.events.select_related("actor", "reviewer", "revision")[:20],
             may_submit=may_submit(user, article),
-            # The author never records their own article's review (``sign_off_review``).
-            may_sign_off=may_review(user)
-            and article.status == Article.Status.IN_REVIEW
-            and not (user.is_authenticated and article.author.user_id == user.pk),
+            may_sign_off=may_sign_off(user, article),
             may_send_back=(may_review(user) or is_editor(user))
             and article.status == Article.Status.IN_REVIEW,
             may_publish=is_editor(user),

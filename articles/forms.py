@@ -148,7 +148,7 @@ class PositionedFormSet(forms.BaseInlineFormSet):
         super().__init__(*args, **kwargs)
         rows = self.model._meta.verbose_name_plural
         self.error_messages["too_many_forms"] = (
-            f"An article has at most %(num)d {rows}: delete one before you add another."
+            f"An article has at most %(num)d {rows}: delete {rows} until it has no more."
         )
 
     def clean(self):

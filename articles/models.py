@@ -131,10 +131,7 @@ class ArticleQuerySet(models.QuerySet):
         (in the same statement, so it is exact whatever ran before). A reply counts while its
         thread is shown: a thread taken off the page takes its replies with it."""
         published = (
-            Comment.objects.published()
-            .filter(
-                models.Q(parent__isnull=True) | models.Q(parent__status=Comment.Status.APPROVED)
-            )
+            Comment.objects.shown()
             .filter(article=models.OuterRef("pk"))
             .order_by()
             .values("article")

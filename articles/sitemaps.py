@@ -5,8 +5,13 @@ which the sitemap protocol caps at 50,000 addresses; articles come ``ARTICLES_PE
 file (``?p=2``...), so that no file grows with the site and every article is listed.
 """
 
+import re
+
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import sitemap
 from django.db.models import Max
+from django.http import Http404
+from django.views.decorators.http import require_safe
 
 from authors.models import Author
 
@@ -75,3 +80,16 @@ class AuthorSitemap(LatestPublication, Sitemap):
 
 
 SITEMAPS = {"articles": ArticleSitemap, "categories": CategorySitemap, "authors": AuthorSitemap}
+
+
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
+
+
+@require_safe
+def sitemap_section(request, section):
+    """One section's file; its page (``?p=``) written one way only ("01" and "+1" would each
+    be one more page to cache)."""
+    page = request.GET.get("p")
+    if page is not None and not PAGE_NUMBER.fullmatch(page):
+        raise Http404("No such page of the sitemap.")
+    return sitemap(request, SITEMAPS, section=section)

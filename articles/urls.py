@@ -1,11 +1,10 @@
 from django.contrib.sitemaps.views import index as sitemap_index
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 from django.views.decorators.http import require_safe
 
 from . import discovery_views, views
 from .feeds import LatestArticlesAtomFeed, LatestArticlesFeed
-from .sitemaps import SITEMAPS
+from .sitemaps import SITEMAPS, sitemap_section
 from .terms import TERM_INDEXES, TERM_PAGES
 
 app_name = "articles"
@@ -42,11 +41,6 @@ urlpatterns = [
         {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap_section"},
         name="sitemap",
     ),
-    path(
-        "sitemap-<slug:section>.xml",
-        require_safe(sitemap),
-        {"sitemaps": SITEMAPS},
-        name="sitemap_section",
-    ),
+    path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap_section"),
     path("robots.txt", discovery_views.robots_txt, name="robots"),
 ]

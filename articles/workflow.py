@@ -17,7 +17,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from authors.models import Author
-from symptomdb.roles import is_editor, may_edit_article, may_review, may_submit
+from symptomdb.roles import is_editor, may_edit_article, may_review, may_sign_off, may_submit
 
 from . import notifications
 from .models import (
@@ -130,16 +130,18 @@ def sign_off_review(article, *, by, reviewer=None, reviewed_on=None, seen=None):
     if not may_review(by):
         raise PermissionDenied("You may not record medical reviews.")
     locked = _lock(article)
-    if article.status != Status.IN_REVIEW:
-        raise WorkflowError("Only an article in review can be signed off: submit it first.")
+    locked.author = Author.objects.get(pk=locked.author_id)
+    if not may_sign_off(by, locked):
+        if locked.status != Status.IN_REVIEW:
+            raise WorkflowError("Only an article in review can be signed off: submit it first.")
+        raise WorkflowError("You wrote this article: another editor records its medical review.")
     reviewer = reviewer or getattr(by, "author_profile", None)
     if reviewer is None:
         raise WorkflowError("Choose the clinician who reviewed the article.")
     if reviewer.pk == locked.author_id:
         raise WorkflowError("The medical reviewer must be someone other than the author.")
-    if Author.objects.filter(pk=locked.author_id, user=by).exists():
-        raise WorkflowError("You wrote this article: another editor records its medical review.")
-    if seen is not None and seen != fingerprint(current_content(article)):
+    content = current_content(article)
+    if seen is not None and seen != fingerprint(content):
         raise WorkflowError(
             "The article changed since this page was opened: read the current text, then sign "
             "it off."
@@ -147,7 +149,8 @@ def sign_off_review(article, *, by, reviewer=None, reviewed_on=None, seen=None):
     reviewed_on = reviewed_on or timezone.localdate()
     if reviewed_on > timezone.localdate():
         raise WorkflowError("A medical review cannot be dated in the future.")
-    revision = record_revision(article, by=by)
+    # The very content checked above: nothing can change it under the row lock.
+    revision = record_revision(article, by=by, content=content)
     return _event(
         article,
         Action.SIGNED_OFF,

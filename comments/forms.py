@@ -58,10 +58,11 @@ def has_invisible_characters(text):
 
 
 def has_visible_text(text):
-    """Whether ``text`` has a character that shows: not a space, a format or control
-    character, or one that shows as nothing."""
+    """Whether ``text`` has a character that shows by itself: a letter, digit, punctuation or
+    symbol (not a space, a mark that only changes another character, a format or control
+    character, or one that shows as nothing)."""
     return any(
-        unicodedata.category(char)[0] not in "CZ" and char not in BLANK_CHARACTERS for char in text
+        unicodedata.category(char)[0] in "LNPS" and char not in BLANK_CHARACTERS for char in text
     )
 
 

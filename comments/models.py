@@ -95,8 +95,15 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(status=Comment.Status.APPROVED)
 
     def published(self):
-        """Approved comments whose words readers see: what the counts count."""
+        """Approved comments whose words stand (not withdrawn)."""
         return self.approved().filter(withdrawn_at__isnull=True)
+
+    def shown(self):
+        """Published comments readers see on the page: a reply only while its thread is shown
+        (a thread taken off the page takes its replies with it). What the counts count."""
+        return self.published().filter(
+            models.Q(parent__isnull=True) | models.Q(parent__status=Comment.Status.APPROVED)
+        )
 
     def awaiting_moderation(self):
         """The moderation queue: held comments (not withdrawn meanwhile), newest first."""

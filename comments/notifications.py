@@ -106,6 +106,10 @@ def send_moderation_digest():
     return len(ids)
 
 
+# The email quoting a reply to the commenter it answers, by the reply's id.
+REPLY_EMAIL_KEY = "comment-reply:"
+
+
 def notify_published(comment):
     """Tell the commenter (if they agreed) that their comment is public, and the commenter they
     answered (if they agreed) that there is a reply."""
@@ -126,7 +130,7 @@ def notify_published(comment):
         and parent.email.lower() != comment.email.lower()
     ):
         queue_email(
-            f"comment-reply:{comment.pk}",
+            f"{REPLY_EMAIL_KEY}{comment.pk}",
             f"New reply to your comment on “{comment.article.title}”",
             f"{comment.name} replied to your comment:\n\n{comment.body}\n\n{link}\n\n"
             f"Stop these emails: {unsubscribe_url(parent.email)}\n",

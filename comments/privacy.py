@@ -11,6 +11,7 @@ from articles.models import Article
 from symptomdb.models import OutgoingEmail
 
 from .models import Comment, ModerationEvent
+from .notifications import REPLY_EMAIL_KEY
 
 FORMER_READER = "Former reader"
 
@@ -54,10 +55,13 @@ def export_commenter(email):
 @transaction.atomic
 def erase_commenter(email):
     """Anonymise the commenter's comments (they stay, so reply threads stay whole), and delete
-    the emails to them, queued or sent: they hold the address, the name and links."""
+    the emails to them and those quoting them to others, queued or sent: they hold the
+    address, the name and the words."""
     comments = Comment.objects.by_email(email)
     Article.objects.filter(pk__in=comments.values("article")).comments_changed()
     OutgoingEmail.objects.to_address(email).delete()
+    quoting = [f"{REPLY_EMAIL_KEY}{pk}" for pk in comments.values_list("pk", flat=True)]
+    OutgoingEmail.objects.filter(key__in=quoting).delete()
     return comments.update(name=FORMER_READER, email="", address_hash="", user=None, notify=False)
 
 

@@ -124,7 +124,7 @@ def comment_section(request, version, *, form=None, shared=False):
             initial = {"name": commenter.name, "email": commenter.email, "remember": True}
         reply_pk = request.GET.get("reply_to", "")
         if reply_pk.isdigit():
-            replying_to = comments.published().only("name").filter(pk=reply_pk).first()
+            replying_to = comments.shown().only("name").filter(pk=reply_pk).first()
             if replying_to is not None:
                 initial["parent"] = replying_to.pk
         form = CommentForm(article=version.article_id, initial=initial)

@@ -256,7 +256,7 @@ def reporter_for(request, response=None):
 
 @require_http_methods(["GET", "POST"])
 def report(request, pk):
-    comment = get_object_or_404(Comment.objects.published().select_related("article"), pk=pk)
+    comment = get_object_or_404(Comment.objects.shown().select_related("article"), pk=pk)
     version = PublishedVersion.objects.live().filter(article_id=comment.article_id).first()
     if version is None:
         raise Http404

@@ -25,6 +25,14 @@ def _parse(address):
         return None
 
 
+def _as_client(address):
+    """``address`` parsed, an IPv4 client reaching an IPv6 socket (``::ffff:1.2.3.4``) as its
+    IPv4 address; None when it is not an address."""
+    parsed = _parse(address)
+    mapped = getattr(parsed, "ipv4_mapped", None)
+    return mapped or parsed
+
+
 def is_trusted_proxy(address):
     """Whether ``address`` is one of ``TRUSTED_PROXIES`` (addresses or networks)."""
     parsed = _parse(address)
@@ -71,9 +79,11 @@ IPV6_CLIENT_BITS = 64
 
 def one_client(address):
     """``address`` as one client: an IPv4 address itself, an IPv6 address its /64."""
-    parsed = _parse(address)
-    if parsed is None or parsed.version == 4:
+    parsed = _as_client(address)
+    if parsed is None:
         return address
+    if parsed.version == 4:
+        return str(parsed)
     return str(ipaddress.ip_network(f"{parsed}/{IPV6_CLIENT_BITS}", strict=False))
 
 
@@ -85,7 +95,7 @@ IPV6_NETWORK_BITS = 56
 def network_of(address):
     """The network ``address`` belongs to (its /24 or /56), as text; the address itself when it
     is not an IP address (tests, unusual servers)."""
-    parsed = _parse(address)
+    parsed = _as_client(address)
     if parsed is None:
         return address
     bits = IPV4_NETWORK_BITS if parsed.version == 4 else IPV6_NETWORK_BITS

@@ -54,10 +54,15 @@ class OutgoingEmailAdmin(SiteOperationsAdmin, admin.ModelAdmin):
         "sent_at",
     ]
     readonly_fields = fields
-    PRIVATE = ("to", "recipients", "body")
+    # The key of a confirmation names its address (errors are stored without addresses).
+    PRIVATE = ("to", "recipients", "body", "key")
 
     def get_list_display(self, request):
         shown = super().get_list_display(request)
+        return shown if may_moderate(request.user) else [f for f in shown if f not in self.PRIVATE]
+
+    def get_search_fields(self, request):
+        shown = super().get_search_fields(request)
         return shown if may_moderate(request.user) else [f for f in shown if f not in self.PRIVATE]
 
     def get_fields(self, request, obj=None):

@@ -16,6 +16,7 @@ several workers on several machines never run one task twice.
 """
 
 import logging
+import re
 import smtplib
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -58,6 +59,15 @@ def queue_email(key, subject, body, recipients):
     return email
 
 
+EMAIL_ADDRESS = re.compile(r"[^\s<>\"'(),;:]+@[^\s<>\"'(),;:]+")
+
+
+def without_addresses(text):
+    """``text`` with email addresses blanked: a mail server's refusal often names its recipient,
+    and the error is kept where editors, who may not read commenters' addresses, see it."""
+    return EMAIL_ADDRESS.sub("[address]", text)
+
+
 def retry_delay(attempt):
     """Seconds before attempt ``attempt + 1``: doubling from the base, capped."""
     base = settings.EMAIL_RETRY_BASE_SECONDS
@@ -98,7 +108,7 @@ def deliver_email(email_id):
             message.send()
         except (OSError, smtplib.SMTPException) as error:
             email.attempts += 1
-            email.last_error = f"{type(error).__name__}: {error}"[:2000]
+            email.last_error = without_addresses(f"{type(error).__name__}: {error}")[:2000]
             if is_permanent(error) or email.attempts >= settings.EMAIL_MAX_ATTEMPTS:
                 email.status = OutgoingEmail.Status.FAILED
                 logger.error("Gave up sending email %s: %s", email.pk, email.last_error)

@@ -23,6 +23,15 @@ def may_review(user):
     return user.is_active and user.has_perm("articles.review_article")
 
 
+def may_sign_off(user, article):
+    """A reviewer records the medical review of an article in review, never of their own."""
+    return (
+        may_review(user)
+        and article.status == article.Status.IN_REVIEW
+        and not writes(user, article)
+    )
+
+
 def is_user_of(user, author):
     """Whether ``user`` signs in as ``author`` (an ``Author`` profile)."""
     return user.is_authenticated and author is not None and author.user_id == user.pk

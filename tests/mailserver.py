@@ -21,9 +21,16 @@ class Handler:
     def __init__(self):
         self.messages = []
         self.refuse_next = 0
+        self.unknown = set()  # recipients refused as unknown (550), naming them as servers do
         self.hang = threading.Event()  # set: hold every message until released
         self.released = threading.Event()
         self.lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.unknown:
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         if self.hang.is_set():

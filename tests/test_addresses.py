@@ -4,7 +4,7 @@ proxy sent the request, so a client talking to the app port directly cannot pick
 import pytest
 from django.test import RequestFactory, override_settings
 
-from symptomdb.addresses import address_hash, client_address
+from symptomdb.addresses import address_hash, client_address, origin_of
 from tests.processes import run_python
 
 
@@ -57,3 +57,17 @@ def test_hash_is_stable_keyed_and_hides_the_address(address):
     assert address not in digest
     with override_settings(ADDRESS_HASH_KEY="another key"):
         assert address_hash(address) != digest
+
+
+def test_an_ipv4_client_on_an_ipv6_socket_is_its_ipv4_address():
+    """Not one of the /64 "::": every IPv4 reader would share one limit."""
+    assert origin_of("::ffff:203.0.113.7") == origin_of("203.0.113.7")
+    assert (
+        origin_of("::ffff:203.0.113.7").address_hash != origin_of("::ffff:203.0.113.8").address_hash
+    )
+    assert origin_of("::ffff:203.0.113.7").network_hash == origin_of("203.0.113.99").network_hash
+
+
+def test_an_ipv6_client_is_its_64():
+    assert origin_of("2001:db8:1:2::1") == origin_of("2001:db8:1:2:ffff::9")
+    assert origin_of("2001:db8:1:2::1").address_hash != origin_of("2001:db8:1:3::1").address_hash

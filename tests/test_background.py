@@ -109,6 +109,21 @@ def test_a_permanent_refusal_fails_at_once_and_editors_retry_it_from_the_admin(
     assert len(smtp_server.messages) == 1
 
 
+def test_a_refusal_naming_the_recipient_is_kept_without_the_address(smtp_server, run_tasks):
+    """Editors read delivery errors; commenters' addresses are for moderators only."""
+    smtp_server.handler.unknown = {"gone@example.org"}
+    email = queue_email("test:unknown", "Reply", "Body", ["gone@example.org"])
+    run_tasks()
+    email.refresh_from_db()
+    assert email.status == "failed"
+    assert "User unknown" in email.last_error
+    assert "gone@example.org" not in email.last_error
+    editor = signed_in_client(staff_user("edna", "Editors"))
+    listing = editor.get(reverse("admin:symptomdb_outgoingemail_changelist"))
+    assert "User unknown" in listing.text
+    assert "gone@example.org" not in listing.text
+
+
 def test_failed_tasks_are_listed_for_editors_with_the_error_and_can_be_retried(run_tasks):
     editor = signed_in_client(staff_user("edna", "Editors"))
     result = DBTaskResult.objects.create(

@@ -139,6 +139,15 @@ def test_the_sitemap_lists_every_article_in_files_of_bounded_size(
     assert client.get(reverse("articles:sitemap_section", args=["drafts"])).status_code == 404
 
 
+@pytest.mark.parametrize("page", ["01", "+1", "1.0", "\u0661", "0"])
+def test_a_sitemap_page_is_written_one_way_only(client, make_article, page):
+    """Each other spelling would be one more page to cache."""
+    make_article()
+    url = reverse("articles:sitemap_section", args=["articles"])
+    assert client.get(url, {"p": "1"}).status_code == 200
+    assert client.get(url, {"p": page}).status_code == 404
+
+
 def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(client):
     response = client.get("/robots.txt")
     assert response.status_code == 200

@@ -14,7 +14,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 from articles import workflow
 from articles.models import Article, ArticleEvent, PublishedVersion, Section
 from articles.workflow import WorkflowError
-from tests.factories import staff_user
+from tests.factories import signed_in_client, staff_user
 
 from .helpers import CHANGELIST, change_url, edit_in_admin, preview_url, workflow_url
 
@@ -151,6 +151,21 @@ def test_a_sign_off_posted_without_the_page_s_text_is_refused(
     )
     assertContains(response, "The article changed since this page was opened", status_code=400)
     assert workflow.current_sign_off(own_draft) is None
+
+
+def test_the_sign_off_form_shows_only_where_a_sign_off_may_be_recorded(
+    own_draft, author, editor_client, editor_user
+):
+    def offered(client):
+        return "Sign off the medical review" in client.get(workflow_url(own_draft)).text
+
+    assert not offered(editor_client)  # a draft
+    workflow.submit_for_review(own_draft, by=editor_user)
+    assert offered(editor_client)
+    writer = staff_user("ada-editor", "Editors")
+    author.user = writer
+    author.save()
+    assert not offered(signed_in_client(writer))
 
 
 def test_an_editor_who_wrote_the_article_cannot_record_its_review(own_draft, author, reviewer):

@@ -36,6 +36,7 @@ pytestmark = pytest.mark.django_db
         ({"body": "\ufeff"}, "no visible text"),
         ({"body": "\U000e0041\U000e0042"}, "no visible text"),
         ({"body": "\u3164 \u2800"}, "no visible text"),
+        ({"body": "\u034f\ufe0f\u0301"}, "no visible text"),
     ],
 )
 def test_bad_fields_get_a_form_error_and_store_nothing(article, post, fields, message):

@@ -77,6 +77,16 @@ def test_erase_deletes_the_emails_to_the_commenter_queued_or_sent(article, make_
         for n, address in enumerate(["notgone@example.com", "gone@example.com.au"])
     ]
 
+    quoting = make_comment(article, name="Erase Me", email="gone@example.com", body="Mine.")
+    to_erase.append(
+        OutgoingEmail.objects.create(
+            key=f"comment-reply:{quoting.pk}",
+            recipients=["asker@example.com"],
+            subject="New reply",
+            body="Erase Me replied: Mine.",
+        )
+    )
+
     call_command("commenter_data", "erase", "Gone@example.com")
 
     assert not OutgoingEmail.objects.filter(pk__in=[e.pk for e in to_erase]).exists()
@@ -87,7 +97,10 @@ def test_only_who_may_see_commenters_data_reads_the_outgoing_emails(
     article, moderator, editor_user, django_user_model
 ):
     email = OutgoingEmail.objects.create(
-        key="k", recipients=["priya@example.com"], subject="Your comment", body="Hello Priya"
+        key="confirm-email:priya@example.com:2026-11-30",
+        recipients=["priya@example.com"],
+        subject="Your comment",
+        body="Hello Priya",
     )
     change = reverse("admin:symptomdb_outgoingemail_change", args=[email.pk])
     changelist = reverse("admin:symptomdb_outgoingemail_changelist")
@@ -97,6 +110,8 @@ def test_only_who_may_see_commenters_data_reads_the_outgoing_emails(
         assert page.status_code == 200
         assert "priya@example.com" not in page.text
         assert "Hello Priya" not in page.text
+    # Nor can a search by address tell that someone was written to.
+    assert editor.get(changelist, {"q": "priya"}).context["cl"].result_count == 0
     both = staff_user("edmo", "Editors")
     both.groups.add(*moderator.groups.all())
     page = signed_in_client(both).get(change).text
