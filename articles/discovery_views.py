@@ -18,7 +18,7 @@ from django.views.generic import ListView
 from symptomdb.inputs import PageField, PageParameters, ParameterForm, ParametersMixin
 
 from .conditions import split_names
-from .models import Category, PublishedVersion, VersionTerm
+from .models import Category, PublishedVersion, VersionTerm, filed_under_letter
 from .search import MAX_QUERY_LENGTH, max_results, search_articles, suggestion
 from .terms import TERM_INDEXES, TERM_PAGES
 
@@ -87,10 +87,8 @@ class ArticleIndexView(ParametersMixin, ListView):
         if self.category:
             self.in_scope = self.in_scope.filter(category=self.category)
         articles = self.in_scope.select_related("category", "author")
-        if self.letter == OTHER_LETTER:
-            articles = articles.exclude(az_letter__in=string.ascii_uppercase)
-        elif self.letter:
-            articles = articles.filter(az_letter=self.letter)
+        if self.letter:
+            articles = articles.filter(filed_under_letter("az_letter", self.letter))
         return articles.in_az_order()
 
     def get_context_data(self, **kwargs):

@@ -57,6 +57,14 @@ def in_code_point_order(expression):
     return Collate(expression, "C" if connection.vendor == "postgresql" else "BINARY")
 
 
+def filed_under_letter(initial, letter):
+    """The filter "``initial`` (a field of upper-cased initials) is filed under ``letter``":
+    A to Z their own letter, "#" every other initial (a digit, an accented letter)."""
+    if letter in string.ascii_uppercase:
+        return models.Q(**{initial: letter})
+    return ~models.Q(**{f"{initial}__in": list(string.ascii_uppercase)})
+
+
 def live_condition(prefix="", now=None):
     """The one definition of "readers see it now", for versions reached through ``prefix``.
 
@@ -1098,9 +1106,7 @@ class VersionTermQuerySet(models.QuerySet):
     def initial_in(self, letter):
         """Terms filed under ``letter``: A to Z by their initial, "#" for any other initial."""
         initials = self.annotate(initial=Upper(Left("name", 1)))
-        if letter in string.ascii_uppercase:
-            return initials.filter(initial=letter)
-        return initials.exclude(initial__in=list(string.ascii_uppercase))
+        return initials.filter(filed_under_letter("initial", letter))
 
     def entries(self):
         """One row per term (its slug): ``term``, one spelling of its name; A-Z (lower case,

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.views.decorators.http import require_safe
 
 from authors.models import Author
+from symptomdb.inputs import PAGE_NUMBER
 
 from .models import Category, PublishedVersion, live_condition
 
@@ -82,14 +83,11 @@ class AuthorSitemap(LatestPublication, Sitemap):
 SITEMAPS = {"articles": ArticleSitemap, "categories": CategorySitemap, "authors": AuthorSitemap}
 
 
-PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
-
-
 @require_safe
 def sitemap_section(request, section):
     """One section's file; its page (``?p=``) written one way only ("01" and "+1" would each
     be one more page to cache)."""
     page = request.GET.get("p")
-    if page is not None and not PAGE_NUMBER.fullmatch(page):
+    if page is not None and not re.fullmatch(PAGE_NUMBER, page):
         raise Http404("No such page of the sitemap.")
     return sitemap(request, SITEMAPS, section=section)

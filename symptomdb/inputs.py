@@ -118,13 +118,17 @@ class ParameterForm(OneValueEach, forms.Form):
         )
 
 
+# A page number as one spelling only (no "01", "+1" or other digits), within a column's range.
+PAGE_NUMBER = r"[1-9][0-9]{0,8}"
+
+
 class PageField(forms.RegexField):
     """A list's ``?page=``: a page number, or "last" as Django's paginator allows."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("label", "page")
-        super().__init__(r"^(?:[1-9][0-9]{0,8}|last)$", **kwargs)
+        super().__init__(rf"^(?:{PAGE_NUMBER}|last)$", **kwargs)
         self.error_messages["invalid"] = "must be a page number."
 
 

@@ -34,6 +34,22 @@ def change_url(article):
     return reverse("admin:articles_article_change", args=[article.pk])
 
 
+SECTION_FIELDS = ["position", "heading", "anchor", "kind", "body"]
+REFERENCE_FIELDS = ["position", "text", "url", "doi", "pubmed_id", "accessed"]
+
+
+def inline_rows(prefix, rows, article, fields):
+    """An inline formset's rows as the admin form posts them (an empty value as "")."""
+    data = {}
+    for index, row in enumerate(rows):
+        at = f"{prefix}-{index}-"
+        data |= {at + "id": row.pk, at + "article": article.pk}
+        data |= {
+            at + name: "" if getattr(row, name) is None else getattr(row, name) for name in fields
+        }
+    return data
+
+
 def article_post_data(article=None, **overrides):
     """A complete admin change form for ``article`` (or a new one), sections included."""
     sections = list(article.sections.order_by("position")) if article else []
@@ -55,29 +71,8 @@ def article_post_data(article=None, **overrides):
         "references-MIN_NUM_FORMS": "0",
         "references-MAX_NUM_FORMS": "1000",
     }
-    for index, section in enumerate(sections):
-        prefix = f"sections-{index}-"
-        data |= {
-            prefix + "id": section.pk,
-            prefix + "article": article.pk,
-            prefix + "position": section.position,
-            prefix + "heading": section.heading,
-            prefix + "anchor": section.anchor,
-            prefix + "kind": section.kind,
-            prefix + "body": section.body,
-        }
-    for index, reference in enumerate(references):
-        prefix = f"references-{index}-"
-        data |= {
-            prefix + "id": reference.pk,
-            prefix + "article": article.pk,
-            prefix + "position": reference.position,
-            prefix + "text": reference.text,
-            prefix + "url": reference.url,
-            prefix + "doi": reference.doi,
-            prefix + "pubmed_id": reference.pubmed_id,
-            prefix + "accessed": reference.accessed or "",
-        }
+    data |= inline_rows("sections", sections, article, SECTION_FIELDS)
+    data |= inline_rows("references", references, article, REFERENCE_FIELDS)
     data.update(overrides)
     return data
 

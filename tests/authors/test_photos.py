@@ -311,12 +311,17 @@ def save_author(client, author, **fields):
     return client.post(change_url(author), data)
 
 
+def author_with_photo(client):
+    """An author added with a photo, and the paths of its two files."""
+    add_author(client, jpeg_with_exif((300, 300)))
+    author = Author.objects.get(slug="photo-author")
+    return author, {author.photo.path, author.photo_thumbnail.path}
+
+
 def test_a_replaced_then_removed_photo_leaves_no_file_behind(
     editor_client, tmp_path, django_capture_on_commit_callbacks
 ):
-    add_author(editor_client, jpeg_with_exif((300, 300)))
-    author = Author.objects.get(slug="photo-author")
-    first = {author.photo.path, author.photo_thumbnail.path}
+    author, first = author_with_photo(editor_client)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = save_author(
@@ -338,9 +343,7 @@ def test_a_replaced_then_removed_photo_leaves_no_file_behind(
 def test_a_refused_save_keeps_the_photo_it_had(
     editor_client, tmp_path, django_capture_on_commit_callbacks
 ):
-    add_author(editor_client, jpeg_with_exif((300, 300)))
-    author = Author.objects.get(slug="photo-author")
-    kept = {author.photo.path, author.photo_thumbnail.path}
+    author, kept = author_with_photo(editor_client)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = save_author(editor_client, author, name="", **{"photo-clear": "on"})
