@@ -135,20 +135,26 @@ class ArticleQuerySet(models.QuerySet):
 
     def comments_changed(self):
         """Mark what readers see of these articles' comments as changed: the cached pages'
-        stamp (``articles.page_cache``) moves on, and the published count is counted again
-        (in the same statement, so it is exact whatever ran before). A reply counts while its
-        thread is shown: a thread taken off the page takes its replies with it."""
-        published = (
-            Comment.objects.shown()
-            .filter(article=models.OuterRef("pk"))
-            .order_by()
-            .values("article")
-            .annotate(number=models.Count("pk"))
-            .values("number")
-        )
+        stamp (``articles.page_cache``) moves on, and the published counts are counted again
+        (in the same statement, so they are exact whatever ran before). A reply counts while
+        its thread is shown: a thread taken off the page takes its replies with it."""
+
+        def number_of(comments):
+            return Coalesce(
+                models.Subquery(
+                    comments.filter(article=models.OuterRef("pk"))
+                    .order_by()
+                    .values("article")
+                    .annotate(number=models.Count("pk"))
+                    .values("number")
+                ),
+                0,
+            )
+
         return self.update(
             comments_changed_at=timezone.now(),
-            published_comments=Coalesce(models.Subquery(published), 0),
+            published_comments=number_of(Comment.objects.shown()),
+            published_threads=number_of(Comment.objects.approved().filter(parent__isnull=True)),
         )
 
     def awaiting_review(self):
@@ -251,6 +257,12 @@ class Article(models.Model):
     )
     published_comments = models.PositiveIntegerField(
         default=0, editable=False, help_text="Approved comments readers see, not withdrawn."
+    )
+    published_threads = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Approved top-level comments, withdrawn ones included (they keep their "
+        "place): the threads the article page shows, page by page.",
     )
 
     objects = ArticleQuerySet.as_manager()
@@ -745,21 +757,15 @@ class PublishedVersionQuerySet(models.QuerySet):
 
     def with_comment_state(self):
         """Annotate ``comments_closed`` (an editor closed them) and ``approved_threads`` (the
-        number of published top-level comments), so the comment block needs no extra count."""
+        number of approved top-level comments, kept on the article row), so the comment block
+        needs no extra count."""
         closed = CommentSettings.objects.filter(
             article=models.OuterRef("article_id"), comments_open=False
         )
-        threads = (
-            Comment.objects.approved()
-            .filter(article=models.OuterRef("article_id"), parent__isnull=True)
-            .order_by()
-            .values("article")
-            .annotate(count=models.Count("pk"))
-            .values("count")
-        )
+        article = Article.objects.filter(pk=models.OuterRef("article_id"))
         return self.annotate(
             comments_closed=models.Exists(closed),
-            approved_threads=Coalesce(models.Subquery(threads), 0),
+            approved_threads=models.Subquery(article.values("published_threads")),
         )
 
     def newest_first(self):

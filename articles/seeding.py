@@ -311,6 +311,8 @@ def seed_comments(count, progress):
         Comment.objects.bulk_create(batch)
         made += len(batch)
         progress(made, count, "comments")
+    # bulk_create skips the counts that pages read (``comments_changed`` keeps them).
+    Article.objects.filter(pk__in=article_ids).comments_changed()
 
 
 def seed_ratings(count, progress):

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from articles import page_cache
-from articles.models import Category
+from articles.models import Article, Category
 from articles.page_generation import watcher
 from authors.models import Affiliation, Author, AuthorAffiliation
 from authors.ratings import Reader, rate_author
@@ -153,7 +153,8 @@ def run_tasks(db):
 
 @pytest.fixture
 def make_comment(db):
-    """``make_comment(article, status=..., **fields)``: a comment stored as it stands."""
+    """``make_comment(article, status=..., **fields)``: a comment stored as it stands, with the
+    article's comment counts brought up to date, as every flow that changes comments does."""
     counter = iter(range(1, 100_000))
 
     def make(article, *, status=Comment.Status.APPROVED, **fields):
@@ -161,7 +162,9 @@ def make_comment(db):
         fields.setdefault("name", f"Reader {number}")
         fields.setdefault("email", f"reader{number}@example.com")
         fields.setdefault("body", f"Comment number {number}.")
-        return Comment.objects.create(article=article, status=status, **fields)
+        comment = Comment.objects.create(article=article, status=status, **fields)
+        Article.objects.filter(pk=comment.article_id).comments_changed()
+        return comment
 
     return make
 
