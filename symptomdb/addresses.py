@@ -87,6 +87,14 @@ def one_client(address):
     return str(ipaddress.ip_network(f"{parsed}/{IPV6_CLIENT_BITS}", strict=False))
 
 
+def sign_in_address(request):
+    """Who is signing in, for the sign-in lockout (django-axes): the client's address, an IPv6
+    client's /64 as its first address (axes stores an address, not a network)."""
+    client = one_client(client_address(request))
+    network = _parse(client.partition("/")[0]) if "/" in client else None
+    return str(network) if network is not None else client
+
+
 # A household or office shares one address; a person or a script with many shares a network.
 IPV4_NETWORK_BITS = 24
 IPV6_NETWORK_BITS = 56

@@ -413,10 +413,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "30")))
-# Locked out per address, and per account whatever the address (many addresses, one username).
+# Locked out per address (an IPv6 client's /64), and per account whatever the address.
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "symptomdb.addresses.client_address"
+AXES_CLIENT_IP_CALLABLE = "symptomdb.addresses.sign_in_address"
 AXES_LOCKOUT_CALLABLE = "symptomdb.responses.login_locked_out"
 AXES_VERBOSE = False
 

@@ -42,6 +42,25 @@ def test_a_locked_address_does_not_lock_other_accounts_elsewhere(client, superus
     assert sign_in(client, RIGHT, address="198.51.100.4").status_code == 302
 
 
+@pytest.mark.parametrize(
+    ("failing_from", "then_from"),
+    [
+        # Any address of one IPv6 client's /64.
+        ([f"2001:db8:5:9::{number:x}" for number in range(1, 30)], "2001:db8:5:9:ffff::1"),
+        # An IPv4 client on an IPv6 socket, then on an IPv4 one.
+        (["::ffff:203.0.113.9"], "203.0.113.9"),
+    ],
+)
+def test_one_client_counts_as_one_address_whichever_of_its_addresses_it_uses(
+    client, superuser, failing_from, then_from
+):
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        address = failing_from[number % len(failing_from)]
+        sign_in(client, "wrong guess", address=address, username=f"nobody{number}")
+    assert sign_in(client, RIGHT, address=then_from).status_code == 429
+    assert sign_in(client, RIGHT, address="2001:db8:5:a::1").status_code == 302
+
+
 def test_failures_for_one_account_from_many_addresses_lock_the_account(client, superuser):
     for number in range(20):
         sign_in(client, "wrong guess", address=f"10.{number}.0.1")
