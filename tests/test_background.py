@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.conf import settings as django_settings
+from django.contrib.auth.models import Group
 from django.tasks import TaskResultStatus
 from django.urls import reverse
 from django.utils import timezone
@@ -122,6 +123,15 @@ def test_a_refusal_naming_the_recipient_is_kept_without_the_address(smtp_server,
     listing = editor.get(reverse("admin:symptomdb_outgoingemail_changelist"))
     assert "User unknown" in listing.text
     assert "gone@example.org" not in listing.text
+    # Nor can a filter in the address tell the hidden fields by the number of rows it leaves.
+    changelist = reverse("admin:symptomdb_outgoingemail_changelist")
+    for lookup in ["recipients__icontains", "body__icontains", "key__startswith", "body"]:
+        assert editor.get(changelist, {lookup: "gone"}).status_code == 400, lookup
+    both = staff_user("mo", "Moderators")
+    both.groups.add(Group.objects.get(name="Editors"))
+    editing_moderator = signed_in_client(both)
+    found = editing_moderator.get(changelist, {"recipients__icontains": "gone"})
+    assert "gone@example.org" in found.text
 
 
 def test_failed_tasks_are_listed_for_editors_with_the_error_and_can_be_retried(run_tasks):
