@@ -19,8 +19,10 @@ anonymous reader shares (``request.shared_page``), stores it, and fills it. Read
 session or a flash message (signed in, or just posted) get the page rendered for them alone.
 """
 
+import functools
 import hashlib
 import re
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,7 +43,7 @@ from django.utils.http import http_date, parse_etags, quote_etag
 from authors.models import Author
 from authors.ratings import anonymous_reader, current_rating
 from comments.forms import make_form_token
-from comments.section import STARTED_PLACEHOLDER_PATTERN
+from comments.section import placeholder_secret, started_placeholder_pattern
 from symptomdb.release import release_id
 
 from .models import (
@@ -54,7 +56,12 @@ from .models import (
 )
 from .page_generation import watcher
 
-CSRF_PLACEHOLDER = "__SDB_CSRF_TOKEN__"
+
+def csrf_placeholder():
+    """The reader's CSRF token in the shared page (secret, as ``placeholder_secret`` says)."""
+    return f"__SDB_CSRF_TOKEN_{placeholder_secret()}__"
+
+
 RATING_START = "<!--reader-rating-->"
 RATING_END = "<!--/reader-rating-->"
 LOCAL_PAGES = 256  # pages kept in each process's memory, in front of the shared cache
@@ -350,14 +357,29 @@ def key_for(kind, *parts):
     return f"page:{kind}:{digest}"
 
 
-def etag_for(key, reader_part=""):
-    return quote_etag(hashlib.sha256(f"{key}|{reader_part}".encode()).hexdigest()[:32])
+def etag_for(key, *reader_parts):
+    return quote_etag(hashlib.sha256(repr((key, *reader_parts)).encode()).hexdigest()[:32])
+
+
+def forms_part(request):
+    """What a page with forms depends on besides its key: the reader's CSRF cookie (its token
+    is masked from it) and the form time's period, half the time a form stays valid. A browser
+    revalidating a page kept since either changed gets the page anew, not a 304 and a form
+    that would be refused."""
+    get_token(request)  # the secret the page's token is masked from, new on a first visit
+    period = settings.COMMENTS_FORM_MAX_AGE_SECONDS // 2
+    return request.META["CSRF_COOKIE"], int(time.time() // period)
 
 
 # Stored pages are UTF-8 bytes, filled in as bytes: encoding each page again per request
 # would cost as much as filling it.
-_STARTED = re.compile(STARTED_PLACEHOLDER_PATTERN.encode())
-_CSRF = CSRF_PLACEHOLDER.encode()
+
+
+@functools.cache
+def _placeholders():
+    return csrf_placeholder().encode(), re.compile(started_placeholder_pattern().encode())
+
+
 _RATING_START, _RATING_END = RATING_START.encode(), RATING_END.encode()
 _PRESERVED = re.compile(r"(<(pre|textarea|script)\b.*?</\2>)", re.S | re.I)
 _WHITESPACE = re.compile(r"\s{2,}")
@@ -401,9 +423,10 @@ def reader_rating(request, author_id):
 
 def fill(request, html, *, reader_rating=None):
     """The shared page (UTF-8 bytes) with this reader's pieces in place."""
-    if _CSRF in html:
-        html = html.replace(_CSRF, get_token(request).encode())
-    html = _STARTED.sub(lambda match: make_form_token(int(match.group(1))).encode(), html)
+    csrf, started = _placeholders()
+    if csrf in html:
+        html = html.replace(csrf, get_token(request).encode())
+    html = started.sub(lambda match: make_form_token(int(match.group(1))).encode(), html)
     if reader_rating is not None:
         start, end = html.find(_RATING_START), html.find(_RATING_END)
         if start >= 0 and end > start:
@@ -422,7 +445,9 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not (enabled() and shareable(request)):
+        if not shareable(request):
+            return self.personal(request)
+        if not enabled():
             return self.view(request)
         found = route(request.path_info)
         if found is None:
@@ -445,7 +470,7 @@ class PageCacheMiddleware:
         score, fragment = (None, None)
         if page.rating_author is not None:
             score, fragment = reader_rating(request, page.rating_author(stamp))
-        etag = etag_for(key, score or "")
+        etag = etag_for(key, score or "", *(forms_part(request) if page.private else ()))
         if etag in parse_etags(request.headers.get("If-None-Match", "")):
             response = HttpResponseNotModified()
         else:
@@ -468,6 +493,14 @@ class PageCacheMiddleware:
         else:
             response["Cache-Control"] = f"public, max-age={settings.PUBLIC_PAGE_MAX_AGE}"
         response["Vary"] = "Cookie"
+        return response
+
+    def personal(self, request):
+        """A page rendered for one reader (their name, email, token): no shared cache may keep
+        it, whatever its default for pages without Cache-Control."""
+        response = self.view(request)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "private, no-cache"
         return response
 
     def render_shared(self, request):

@@ -138,7 +138,7 @@ class ArticleDetailView(ParametersMixin, ArticleCommentsMixin, DetailView):
             **kwargs,
         )
         if self.shared:
-            context["csrf_token"] = page_cache.CSRF_PLACEHOLDER
+            context["csrf_token"] = page_cache.csrf_placeholder()
         return context
 
     @property

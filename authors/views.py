@@ -91,7 +91,7 @@ class AuthorDetailView(ParametersMixin, ListView):
     def get_context_data(self, **kwargs):
         if getattr(self.request, "shared_page", False):
             reader = {"rating_refusal": "", "reader_score": None, "reader_rating_held": False}
-            reader["csrf_token"] = page_cache.CSRF_PLACEHOLDER
+            reader["csrf_token"] = page_cache.csrf_placeholder()
         else:
             reader = rating_context(self.request, self.author)
         return super().get_context_data(author=self.author, **reader, **kwargs)

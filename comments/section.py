@@ -7,12 +7,13 @@ start time (``articles.page_cache`` fills it in per request).
 """
 
 from datetime import timedelta
-from functools import cached_property
+from functools import cache, cached_property
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from .forms import CommentForm
 from .identity import Commenter, commenter_from
@@ -21,9 +22,23 @@ from .models import Comment, comments_open
 OWN_COMMENTS_SESSION_KEY = "comments_own"
 NOTICE_SESSION_KEY = "comments_notice"
 OWN_COMMENTS_KEPT = 20
-# The form's start time in the shared page, for the article with that id.
-STARTED_PLACEHOLDER = "__SDB_FORM_STARTED_{}__"
-STARTED_PLACEHOLDER_PATTERN = r"__SDB_FORM_STARTED_(\d+)__"
+
+
+@cache
+def placeholder_secret():
+    """Part of every placeholder in a shared page, derived from the secret key: a reader who
+    could type a placeholder into a comment or a search would have it filled in, in the page
+    every other reader gets, with that reader's token."""
+    return salted_hmac("symptomdb.page-placeholders", "v1", algorithm="sha256").hexdigest()[:24]
+
+
+def started_placeholder(article_id):
+    """The form's start time in the shared page, for the article with that id."""
+    return f"__SDB_FORM_STARTED_{placeholder_secret()}_{article_id}__"
+
+
+def started_placeholder_pattern():
+    return rf"__SDB_FORM_STARTED_{placeholder_secret()}_(\d+)__"
 
 
 def tell_commenter(request, text, kind="success"):
@@ -116,7 +131,7 @@ def comment_section(request, version, *, form=None, shared=False):
     commenter = Commenter() if shared else commenter_from(request)
     replying_to = None
     if is_open and form is None:
-        initial = {"started": STARTED_PLACEHOLDER.format(version.article_id)} if shared else {}
+        initial = {"started": started_placeholder(version.article_id)} if shared else {}
         user = request.user
         if not shared and user.is_authenticated:
             initial = {"name": user.get_full_name() or user.get_username(), "email": user.email}

@@ -2,6 +2,7 @@
 see (a publication, a scheduled time arriving, an approved comment, a rating, a renamed author)
 shows at once, per-reader pieces are never shared, and repeat visits get a 304."""
 
+import html
 import re
 import time
 from datetime import timedelta
@@ -13,9 +14,10 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from articles import page_cache, workflow
-from articles.models import Category, Section
+from articles.models import Category, PublishedVersion, Section
 from articles.page_generation import NOTIFY_CHANNEL, watcher
 from comments import moderation
 from comments.models import Comment
@@ -227,6 +229,31 @@ def test_a_repeat_visit_gets_a_304_until_the_page_changes(make_article):
     changed = reader.get(article.get_absolute_url(), headers={"If-None-Match": first["ETag"]})
     assert changed.status_code == 200
     assert changed["ETag"] != first["ETag"]
+
+
+def test_a_kept_page_with_forms_is_sent_anew_once_its_form_would_be_refused(make_article, settings):
+    """A 304 would keep the reader's old page: its comment form's time, which the form refuses
+    after COMMENTS_FORM_MAX_AGE_SECONDS, and its CSRF token, which another cookie refuses."""
+    url = make_article().get_absolute_url()
+    reader = Client()
+    first = page(reader, url)
+    kept = {"If-None-Match": first["ETag"]}
+    assert reader.get(url, headers=kept).status_code == 304
+    later = timezone.now() + timedelta(seconds=settings.COMMENTS_FORM_MAX_AGE_SECONDS)
+    with time_machine.travel(later, tick=False):
+        anew = reader.get(url, headers=kept)
+        assert anew.status_code == 200
+        assert STARTED.search(anew.text).group(1) != STARTED.search(first.text).group(1)
+    other_cookie = Client()
+    other_cookie.cookies["csrftoken"] = "x" * 32
+    assert other_cookie.get(url, headers=kept).status_code == 200
+
+
+def test_a_page_rendered_for_one_reader_is_kept_by_no_shared_cache(make_article):
+    article = make_article()
+    editor = signed_in_client(staff_user("edna", "Editors"))
+    for url in [article.get_absolute_url(), "/", reverse("articles:search") + "?q=pain"]:
+        assert editor.get(url)["Cache-Control"] == "private, no-cache", url
 
 
 def test_lists_may_be_kept_by_a_proxy_for_a_minute(make_article, settings):
@@ -443,3 +470,24 @@ def test_a_new_release_never_serves_pages_the_previous_one_rendered(monkeypatch)
     release_id.cache_clear()
     assert before != after
     assert key_for("article", ("stamp",), "/articles/x/") not in {before, after}
+
+
+@pytest.mark.parametrize("where", ["comment", "search"])
+def test_readers_cannot_plant_the_placeholders_of_other_readers_tokens(
+    where, seed_article, make_comment
+):
+    """Words that look like the shared page's placeholders reach other readers as they were
+    written, never filled in with those readers' CSRF token or form time."""
+    version = PublishedVersion.objects.live().get(article=seed_article)
+    planted = f"ref=__SDB_CSRF_TOKEN__ and __SDB_FORM_STARTED_{seed_article.pk}__"
+    if where == "comment":
+        make_comment(seed_article, body=f"Read more: {planted}")
+        url = version.get_absolute_url()
+    else:
+        url = f"{reverse('articles:search')}?{urlencode({'q': planted})}"
+    Client().get(url)  # stores the page every anonymous reader shares
+    shown = page(Client(), url).text
+    assert planted in html.unescape(shown)
+    fields = CSRF.findall(shown)
+    for token in fields:
+        assert shown.count(token) == len(fields)  # in the forms' fields only
