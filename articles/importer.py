@@ -426,24 +426,19 @@ def unique_anchor(heading, taken):
 
 
 def save_byline_author(parsed):
-    """The byline's author, created on first sight, with the affiliation as primary place."""
+    """The byline's author. A profile that exists stays as it is: readers see it on live pages,
+    and an import never changes what they see (editors change it in the admin). A new one
+    takes the byline's credentials, and its affiliation as the primary place."""
     author, created = Author.objects.get_or_create(
         slug=make_slug(parsed.author_name, 120),
         defaults={"name": parsed.author_name, "credentials": ", ".join(parsed.credentials)},
     )
-    credentials = ", ".join(parsed.credentials)
-    if not created and credentials and author.credentials != credentials:
-        author.credentials = credentials
-        author.save(update_fields=["credentials"])
-    if parsed.affiliation:
+    if created and parsed.affiliation:
         affiliation, _ = Affiliation.objects.get_or_create(
             name=parsed.affiliation.name,
             city=parsed.affiliation.city,
             region=parsed.affiliation.region,
             country="",
         )
-        has_primary = author.affiliation_links.primary().exists()
-        AuthorAffiliation.objects.get_or_create(
-            author=author, affiliation=affiliation, defaults={"is_primary": not has_primary}
-        )
+        AuthorAffiliation.objects.create(author=author, affiliation=affiliation, is_primary=True)
     return author

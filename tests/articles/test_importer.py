@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from articles.importer import ArticleFileError, parse_article
-from articles.models import Article, Category, Section
+from articles.models import Article, Category, PublishedVersion, Section
 from authors.models import Affiliation, Author
 from tests import factories
 
@@ -118,6 +118,30 @@ def test_seed_byline_gives_author_credentials_and_affiliation(seed_article):
     assert affiliation.name == "Urgent Care Center of Arlington"
     assert affiliation.region == "VA"
     assert affiliation.city == ""
+
+
+def test_a_new_file_naming_a_known_author_leaves_their_public_profile_as_it_is(
+    client, tmp_path, seed_bytes, seed_article
+):
+    """Readers see the author's credentials and places on live pages: a draft's byline must
+    not change them (editors change a profile in the admin)."""
+    live = PublishedVersion.objects.live().get(article=seed_article)
+    other = (
+        seed_bytes.decode()
+        .replace(SEED_TITLE, "What is a made-up condition?")
+        .replace("Haroon Rashid, MD", "Haroon Rashid, MD, Board-certified in everything")
+        .replace("Urgent Care Center of Arlington, VA", "Unheard-of Clinic, Nowhere, ZZ")
+    )
+    call_command("import_articles", str(write(tmp_path, "other.txt", other)))
+    author = Author.objects.get(slug="haroon-rashid")
+    assert Article.objects.get(title="What is a made-up condition?").author == author
+    assert author.credentials == "MD"
+    assert list(author.affiliation_links.values_list("affiliation__name", flat=True)) == [
+        "Urgent Care Center of Arlington"
+    ]
+    page = client.get(live.get_absolute_url()).text
+    assert "Board-certified" not in page
+    assert "Unheard-of" not in page
 
 
 def test_reimport_updates_in_place_and_never_duplicates(tmp_path, seed_bytes, seed_article):
