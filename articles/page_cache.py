@@ -93,13 +93,16 @@ _AU, _C = Author._meta.db_table, Category._meta.db_table
 _G = PageGeneration._meta.db_table
 # The last publication and unpublication that have happened by now, the last change of any
 # author (names and credentials in bylines), category or article's comments (lists show their
-# counts); then the next scheduled moments.
+# counts), the generation numbers of the authors' places (bylines show them; links have no
+# time of change, and a deleted one leaves none); then the next scheduled moments.
 _SITE = (
     f"(SELECT MAX(live_from) FROM {_V} WHERE live_from <= %s), "
     f"(SELECT MAX(live_until) FROM {_V} WHERE live_until <= %s), "
     f"(SELECT MAX(updated_at) FROM {_AU}), "
     f"(SELECT MAX(updated_at) FROM {_C}), "
     f"(SELECT MAX(comments_changed_at) FROM {_A}), "
+    f"(SELECT value FROM {_G} WHERE \"table\" = 'authors_affiliation'), "
+    f"(SELECT value FROM {_G} WHERE \"table\" = 'authors_authoraffiliation'), "
     f"(SELECT MIN(live_from) FROM {_V} WHERE live_from > %s), "
     f"(SELECT MIN(live_until) FROM {_V} WHERE live_until > %s)"
 )

@@ -29,6 +29,9 @@ WATCHED = {
     "articles_relatedarticle": None,
     "authors_author": None,
     "articles_synonym": None,
+    # Bylines show the author's primary place: a renamed place or a new primary one.
+    "authors_affiliation": None,
+    "authors_authoraffiliation": None,
 }
 
 # The channel the trigger function notifies. NOTIFY is delivered when the transaction commits

@@ -19,6 +19,7 @@ from django.utils.http import urlencode
 from articles import page_cache, workflow
 from articles.models import Category, PublishedVersion, Section
 from articles.page_generation import NOTIFY_CHANNEL, watcher
+from authors.models import Affiliation, AuthorAffiliation
 from comments import moderation
 from comments.models import Comment
 from tests.factories import publish, signed_in_client, staff_user
@@ -188,6 +189,28 @@ def test_an_authors_new_credentials_and_a_renamed_category_show_at_once(make_art
     assert "Conditions A to Z" in page(reader, "/").content.decode()
 
 
+def test_a_renamed_place_and_a_new_primary_place_show_at_once(make_article):
+    """Bylines show the author's primary place; its name and the link have no time of change
+    of their own, and must still move the pages on."""
+    article = make_article()
+    author = article.author
+    reader = Client()
+    for url in [article.get_absolute_url(), author.get_absolute_url()]:
+        assert "General Clinic" in page(reader, url).text
+    place = Affiliation.objects.get(name="General Clinic")
+    place.name = "General Hospital"
+    place.save()
+    for url in [article.get_absolute_url(), author.get_absolute_url()]:
+        assert "General Hospital" in page(reader, url).text, url
+    # The admin's inline: another place made primary, the old link deleted.
+    other = Affiliation.objects.create(name="Teaching Hospital", city="York")
+    AuthorAffiliation.objects.filter(author=author).delete()
+    AuthorAffiliation.objects.create(author=author, affiliation=other, is_primary=True)
+    text = page(reader, article.get_absolute_url()).text
+    assert "Teaching Hospital" in text
+    assert "General Hospital" not in text
+
+
 def test_a_related_list_computed_after_a_publication_shows_at_once(make_article, run_tasks):
     first = make_article(title="What is first?")
     run_tasks()
@@ -285,12 +308,13 @@ def test_a_cached_page_answers_after_the_database_drops_the_connection(make_arti
     """The generation query stands in for Django's connection health check: after a database
     restart, the first reader still gets the page, from a new connection."""
     article = make_article()
-    first = Client().get(article.get_absolute_url())
+    reader = Client()
+    first = reader.get(article.get_absolute_url())
     assert first.status_code == 200
     dropped = connection.connection.info.backend_pid
     with psycopg.connect(database_url(), autocommit=True) as other:
         other.execute("SELECT pg_terminate_backend(%s)", [dropped])
-    again = Client().get(article.get_absolute_url())
+    again = reader.get(article.get_absolute_url())
     assert again.status_code == 200
     assert again["ETag"] == first["ETag"]  # the same page, from the cache
     assert connection.connection.info.backend_pid != dropped
