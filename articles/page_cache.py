@@ -25,7 +25,7 @@ import re
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from threading import Lock
 
 from django.conf import settings
@@ -37,7 +37,7 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import http_date, parse_etags, quote_etag
 
 from authors.models import Author
@@ -53,6 +53,7 @@ from .models import (
     PublishedVersion,
     RelatedArticle,
     Synonym,
+    add_months,
 )
 from .page_generation import watcher
 
@@ -115,7 +116,7 @@ SEARCH_STAMP_SQL = (
 )
 # The live version, its comments' last change, its author's rating counts, its related list.
 ARTICLE_STAMP_SQL = (
-    "SELECT v.id, v.author_id, ar.comments_changed_at, "
+    "SELECT v.id, v.author_id, v.reviewed_on, v.first_published_at, ar.comments_changed_at, "
     "au.stars_5, au.stars_4, au.stars_3, au.stars_2, au.stars_1, "
     f"(SELECT MAX(id) FROM {_R} WHERE source_id = v.article_id), {_SITE} "
     f"FROM {_V} v JOIN {_A} ar ON ar.id = v.article_id JOIN {_AU} au ON au.id = v.author_id "
@@ -141,6 +142,11 @@ def _moment(value):
     return value
 
 
+def _date(value):
+    """A date from a raw query's column (SQLite returns text)."""
+    return value if isinstance(value, date) else parse_date(value)
+
+
 def _stamp(sql, params):
     """(stamp, until) from a stamp query, or None when there is no such page."""
     with connection.cursor() as cursor:
@@ -163,9 +169,27 @@ def search_stamp(kwargs):
 
 
 def article_stamp(kwargs):
-    """Version id first, author id second."""
+    """Version id first, author id second; then what the date alone changes on the page."""
     now = _now()
-    return _stamp(ARTICLE_STAMP_SQL, [now, now, now, now, kwargs["slug"], now, now])
+    found = _stamp(ARTICLE_STAMP_SQL, [now, now, now, now, kwargs["slug"], now, now])
+    if found is None:
+        return None
+    stamp, until = found
+    states, moments = dated_states(_date(stamp[2]), _moment(stamp[3]))
+    upcoming = [moment for moment in [until, *moments] if moment is not None]
+    return (*stamp, *states), min(upcoming, default=None)
+
+
+def dated_states(reviewed_on, first_published_at):
+    """What an article page shows by the date alone: whether its review is due, whether its
+    comments closed with age (``COMMENTS_CLOSE_AFTER_DAYS``); and the moments still to come
+    at which one of them changes, when the page must be made anew with nothing written."""
+    now = timezone.now()
+    due = add_months(reviewed_on, settings.REVIEW_INTERVAL_MONTHS)
+    changes = [timezone.make_aware(datetime.combine(due, datetime.min.time()))]
+    if days := settings.COMMENTS_CLOSE_AFTER_DAYS:
+        changes.append(first_published_at + timedelta(days=days))
+    return tuple(now >= moment for moment in changes), [m for m in changes if m > now]
 
 
 def author_stamp(kwargs):

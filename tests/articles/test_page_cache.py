@@ -211,6 +211,27 @@ def test_a_renamed_place_and_a_new_primary_place_show_at_once(make_article):
     assert "General Hospital" not in text
 
 
+def test_what_the_date_alone_changes_shows_on_its_day(make_article, settings):
+    """A review falling due and comments closing with age change the page with nothing
+    written: the cached page must follow them as it follows a scheduled publication."""
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 30
+    today = timezone.localdate()
+    article = make_article(reviewed_on=today)
+    url = article.get_absolute_url()
+    reader = Client()
+    first = page(reader, url).text
+    assert "This page is due for review" not in first
+    assert 'id="comment-form"' in first
+    months = settings.REVIEW_INTERVAL_MONTHS
+    with time_machine.travel(timezone.now() + timedelta(days=31)):
+        closed = page(reader, url).text
+        assert 'id="comment-form"' not in closed
+        assert "This page is due for review" not in closed
+    due = timezone.now() + timedelta(days=31 * months + 1)
+    with time_machine.travel(due):
+        assert "This page is due for review" in page(reader, url).text
+
+
 def test_a_related_list_computed_after_a_publication_shows_at_once(make_article, run_tasks):
     first = make_article(title="What is first?")
     run_tasks()
