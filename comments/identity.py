@@ -10,6 +10,7 @@ skeleton, with the site's role words ("Moderator", "Admin"...) and with the name
 and authors: "Moderator" written with a Cyrillic o is still "moderator".
 """
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
@@ -173,7 +174,15 @@ def _latin_lookalike(char):
         lookalike = glyph["c"]
         if len(lookalike) == 1 and lookalike.isascii() and lookalike.isalnum():
             return lookalike.lower()
+    # Latin letters that do not decompose to their base letter: "ø", "æ", small capitals.
+    if found := _LATIN_VARIANT.fullmatch(unicodedata.name(char, "")):
+        return found.group(1).lower()
     return char
+
+
+_LATIN_VARIANT = re.compile(
+    r"LATIN (?:SMALL |CAPITAL )?LETTER (?:SMALL CAPITAL |DOTLESS )?([A-Z]{1,2})(?: WITH .+)?"
+)
 
 
 def skeleton(name):
@@ -219,24 +228,45 @@ def claims_a_role(name):
 
 
 def staff_and_author_skeletons():
+    """(the skeletons of staff's and authors' full names, those of staff usernames)."""
     users = get_user_model().objects.filter(is_staff=True, is_active=True)
-    names = {
-        part
-        for first, last, username in users.values_list("first_name", "last_name", "username")
-        for part in (f"{first} {last}", username)
-    }
+    names, usernames = set(), set()
+    for first, last, username in users.values_list("first_name", "last_name", "username"):
+        names.add(f"{first} {last}")
+        usernames.add(username)
     names.update(Author.objects.values_list("name", flat=True))
-    return {shape for shape in map(skeleton, names) if len(shape) >= 4}
+    return (
+        {shape for shape in map(skeleton, names) if len(shape) >= 4},
+        {shape for shape in map(skeleton, usernames) if len(shape) >= 4},
+    )
+
+
+# A run of a name's words, up to this many, may be someone's whole name.
+NAME_WORDS_COMPARED = 5
+
+
+def name_runs(name):
+    """The skeletons of each run of the name's words: "Dr Haroon Rashid, MD" holds "Haroon
+    Rashid", the title and the credentials around it being anyone's to add."""
+    words = [shape for shape in map(skeleton, name_words(name)) if shape]
+    return {
+        "".join(words[start:end])
+        for start in range(len(words))
+        for end in range(start + 1, min(len(words), start + NAME_WORDS_COMPARED) + 1)
+    }
 
 
 def imitates_someone(name, user=None):
-    """The name looks like a staff member's or an author's (and the commenter is not them)."""
-    shape = skeleton(name)
+    """The name looks like a staff member's or an author's (and the commenter is not them):
+    the whole name like a name or a username, or a run of its words like a full name."""
+    own = set()
     if user is not None and user.is_authenticated:
         own = {skeleton(user.get_full_name()), skeleton(user.get_username())}
         profile = getattr(user, "author_profile", None)
         if profile is not None:
             own.add(skeleton(profile.name))
-        if shape in own:
-            return False
-    return shape in staff_and_author_skeletons()
+    names, usernames = staff_and_author_skeletons()
+    whole = skeleton(name)
+    if whole in (names | usernames) - own:
+        return True
+    return bool(name_runs(name) & (names - own))

@@ -13,6 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.utils import timezone
 
+from authors.models import Author
 from comments import identity
 from comments.models import Comment
 from symptomdb.models import OutgoingEmail
@@ -78,6 +79,7 @@ def test_an_altered_or_old_confirmation_link_is_a_400_that_says_so(client):
         "Admin-Team",
         "Site.Team",
         "the~moderator",
+        "\u1d0d\u1d0f\u1d05\u1d07\u0280\u1d00\u1d1b\u1d0f\u0280",  # small capitals
     ],
 )
 def test_names_that_claim_a_staff_role_are_refused_whatever_their_letters(article, post, name):
@@ -95,6 +97,31 @@ def test_names_of_authors_and_staff_are_held_and_mixed_alphabets_too(article, po
     assert Comment.objects.get(body="Mixed letters.").held_by == "mixed-script-name"
     post(article, name="John Stafford", email="c@example.com", body="A real name.")
     assert Comment.objects.get(body="A real name.").held_by == "first-comment"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Ada Byline, MD",
+        "Dr. Ada Byline",
+        "Dr Ada Byline MD PhD",
+        "Prof. ADA BYLINE (consultant)",
+        "Soren Aberg",  # the author Søren Åberg, without the letters English keyboards lack
+        "S\u00f8ren \u00c5berg, RN",
+    ],
+)
+def test_an_authors_name_with_a_title_or_credentials_around_it_is_held(
+    article, post, moderator, name
+):
+    Author.objects.create(name="Søren Åberg", slug="soren-aberg")
+    post(article, name=name, email="x@example.com", body="Trust me, I wrote it.")
+    assert Comment.objects.get().held_by == "name-like-staff"
+
+
+def test_names_that_merely_share_a_word_with_an_author_are_not_held(article, post, moderator):
+    for number, name in enumerate(["Ada Lovelace", "Byline Fan", "Ada B."]):
+        post(article, name=name, email=f"{number}@example.com", body=f"Comment {number}.")
+    assert set(Comment.objects.values_list("held_by", flat=True)) == {"first-comment"}
 
 
 def test_names_are_stored_in_one_unicode_form(article, post):
