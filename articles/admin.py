@@ -293,13 +293,14 @@ class ArticleAdmin(AutocompleteIdsMixin, MarkdownLimitMixin, admin.ModelAdmin):
         record_revision(form.instance, by=request.user)
 
     def save_formset(self, request, form, formset, change):
-        # Swapping two positions would collide on the unique constraint mid-save: move the
-        # rows whose position changes out of the way first (same transaction).
+        # Swapping two positions, or taking a deleted row's, would collide on the unique
+        # constraint mid-save (rows are saved and deleted in the form's order): move the rows
+        # whose position changes, and those to delete, out of the way first.
         if formset.model in (Section, Reference):
             moved = [
                 f.instance.pk
                 for f in formset.initial_forms
-                if f.instance.pk and "position" in f.changed_data
+                if f.instance.pk and ("position" in f.changed_data or f in formset.deleted_forms)
             ]
             if moved:
                 formset.model.objects.filter(pk__in=moved).update(

@@ -168,3 +168,15 @@ class PositionedFormSet(forms.BaseInlineFormSet):
                     f"Two rows have position {position}: give each its own number."
                 )
             seen.add(position)
+        # Rows this form does not hold: saved by someone else since the page was opened.
+        others = self.model.objects.filter(article=self.instance.pk).exclude(
+            pk__in=[form.instance.pk for form in self.initial_forms if form.instance.pk]
+        )
+        if self.instance.pk and (
+            taken := sorted(seen & set(others.values_list("position", flat=True)))
+        ):
+            rows = self.model._meta.verbose_name_plural
+            raise ValidationError(
+                f"Other {rows} were saved at position {taken[0]} since this page was opened: "
+                "reload the page to see them (copy your changes first)."
+            )

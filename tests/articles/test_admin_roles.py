@@ -211,6 +211,32 @@ def test_swapping_two_section_positions_saves(author_client, own_draft):
     ]
 
 
+def test_a_row_may_take_the_position_of_a_row_deleted_in_the_same_save(author_client, own_draft):
+    data = article_post_data(own_draft)
+    data["sections-1-DELETE"] = "on"  # "Heading 2", at position 2
+    data["sections-0-position"] = "2"
+    response = author_client.post(change_url(own_draft), data)
+    assert response.status_code == 302, response.context["errors"]
+    assert list(own_draft.sections.values_list("position", "heading")) == [
+        (2, "Heading 1"),
+        (3, "Heading 3"),
+    ]
+
+
+def test_a_row_saved_meanwhile_at_the_same_position_is_a_form_error(author_client, own_draft):
+    """Two tabs each add a fourth section: the second save says so, and keeps the first."""
+    data = article_post_data(own_draft)
+    data |= {"sections-TOTAL_FORMS": "4", "sections-3-article": own_draft.pk}
+    data |= {f"sections-3-{name}": value for name, value in [
+        ("position", "4"), ("heading", "Mine"), ("anchor", "mine"), ("kind", ""), ("body", "B."),
+    ]}  # fmt: skip
+    Section.objects.create(article=own_draft, position=4, heading="Theirs", anchor="theirs")
+    response = author_client.post(change_url(own_draft), data)
+    assert response.status_code == 200
+    assert "Other sections were saved at position 4 since this page was opened" in response.text
+    assert own_draft.sections.get(position=4).heading == "Theirs"
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
