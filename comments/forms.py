@@ -11,7 +11,13 @@ from django.core import signing
 from symptomdb.inputs import OneValueEach
 
 from .identity import claims_a_role, normal_name
-from .models import Comment, CommentReport, ModerationEvent, body_fingerprint
+from .models import (
+    COMMENT_MAX_LENGTH,
+    Comment,
+    CommentReport,
+    ModerationEvent,
+    body_fingerprint,
+)
 
 FORM_STARTED_SALT = "comments.form-started"
 # Characters that reorder or hide text: bidi embeddings, overrides and isolates.
@@ -77,7 +83,7 @@ class CommentForm(OneValueEach, forms.Form):
     )
     body = forms.CharField(
         label="Comment",
-        max_length=5000,
+        max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6, "data-comment-draft": ""}),
         help_text="Plain text, up to 5,000 characters. Links are allowed.",
     )
@@ -210,7 +216,7 @@ class CommentForm(OneValueEach, forms.Form):
 class CommentEditForm(OneValueEach, forms.Form):
     body = forms.CharField(
         label="Comment",
-        max_length=5000,
+        max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Plain text, up to 5,000 characters. Links are allowed.",
     )
@@ -288,7 +294,9 @@ class CommentAdminForm(forms.ModelForm):
 
 
 class StaffReplyForm(forms.Form):
-    body = forms.CharField(label="Reply", max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
+    body = forms.CharField(
+        label="Reply", max_length=COMMENT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 6})
+    )
 
     def clean_body(self):
         return CommentEditForm.clean_body(self)

@@ -73,6 +73,10 @@ def body_fingerprint(text):
     return hashlib.sha256(words.encode()).hexdigest()
 
 
+# The longest comment anyone may post or edit (a moderator too).
+COMMENT_MAX_LENGTH = 5000
+
+
 class CommentStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     APPROVED = "approved", "Approved"
@@ -181,7 +185,11 @@ class Comment(models.Model):
     )
     name = models.CharField(max_length=80, help_text="Shown publicly.")
     email = models.EmailField(blank=True, help_text="Never shown publicly; empty once erased.")
-    body = models.TextField("comment", help_text="Plain text, up to 5,000 characters.")
+    body = models.TextField(
+        "comment",
+        max_length=COMMENT_MAX_LENGTH,  # every form's limit, the moderators' edit included
+        help_text=f"Plain text, up to {COMMENT_MAX_LENGTH:,} characters.",
+    )
     body_html = models.TextField(editable=False, default="")
     body_hash = models.CharField(
         max_length=64, blank=True, editable=False, help_text="Fingerprint of the words."

@@ -267,6 +267,21 @@ def test_a_moderator_edits_the_words_with_a_reason_kept_in_history(
     assert "Call me." in Client().get(article.get_absolute_url()).content.decode()
 
 
+def test_a_moderator_edit_keeps_to_the_length_every_comment_keeps_to(
+    article, make_comment, moderator
+):
+    comment = make_comment(article, body="Short.")
+    client = Client()
+    client.force_login(moderator)
+    url = reverse("admin:comments_comment_change", args=[comment.pk])
+    management = management_forms(client.get(url).content.decode())
+    long = "word " * 1001  # 5,005 characters
+    response = client.post(url, {**management, "body": long, "edit_reason": "Expanded"})
+    assertContains(response, "at most 5000 characters", status_code=200)
+    comment.refresh_from_db()
+    assert comment.body == "Short."
+
+
 def test_a_moderator_edit_into_the_commenter_s_other_comment_is_a_form_error(
     article, make_comment, moderator
 ):
