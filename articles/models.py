@@ -1200,6 +1200,10 @@ def add_months(day, months):
     raise ValueError(day)  # pragma: no cover
 
 
+SYNONYMS_PER_GROUP = 20
+SYNONYM_MAX_LENGTH = 100
+
+
 class SynonymQuerySet(models.QuerySet):
     def groups(self):
         """Each row's names, lower-cased: the words and phrases search treats as one."""
@@ -1229,5 +1233,19 @@ class Synonym(models.Model):
         return " = ".join(split_names(self.names))
 
     def clean(self):
-        if len(split_names(self.names)) < 2:
-            raise ValidationError({"names": "Give at least two names, one per line."})
+        names = split_names(self.names)
+        if len({name.casefold() for name in names}) < 2:
+            raise ValidationError({"names": "Give at least two different names, one per line."})
+        # Search expands a reader's query by every name of a group it meets: a long group
+        # would make each such search slow.
+        if len(names) > SYNONYMS_PER_GROUP:
+            raise ValidationError(
+                {"names": f"A group holds at most {SYNONYMS_PER_GROUP} names: split it up."}
+            )
+        if too_long := [name for name in names if len(name) > SYNONYM_MAX_LENGTH]:
+            raise ValidationError(
+                {
+                    "names": f"A name has at most {SYNONYM_MAX_LENGTH} characters: "
+                    f"“{too_long[0][:40]}…” is longer."
+                }
+            )

@@ -163,12 +163,22 @@ def test_a_synonym_an_editor_adds_in_the_admin_works_at_once_on_the_search_page(
     assert "What is tinnitus?" not in client.get("/search/", search).content.decode()
 
 
-def test_a_synonym_needs_two_names(library):
+@pytest.mark.parametrize(
+    ("names", "message"),
+    [
+        ("lonely", "Give at least two different names, one per line."),
+        ("same\nSAME", "Give at least two different names, one per line."),
+        ("\n".join(f"name {n}" for n in range(21)), "A group holds at most 20 names"),
+        ("short\n" + "x" * 101, "A name has at most 100 characters"),
+    ],
+)
+def test_a_synonym_group_is_two_or_more_different_short_names(library, names, message):
     editor = Client()
     editor.force_login(staff_user("sy-editor", "Editors"))
-    response = editor.post(reverse("admin:articles_synonym_add"), {"names": "lonely"})
+    response = editor.post(reverse("admin:articles_synonym_add"), {"names": names})
     assert response.status_code == 200
-    assert "Give at least two names, one per line." in response.content.decode()
+    assert message in response.content.decode()
+    assert not Synonym.objects.filter(names=names).exists()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="typo tolerance needs pg_trgm")
