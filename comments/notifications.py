@@ -61,6 +61,14 @@ def schedule_moderation_digest(now=None):
     )
 
 
+# A digest's key, and the start of its line quoting a comment by its commenter's name.
+DIGEST_EMAIL_KEY = "moderation-digest:"
+
+
+def digest_line_start(name):
+    return f"• {name} on "
+
+
 @task()
 def send_moderation_digest():
     """Tell the moderators about every held comment they have not been told about yet: the
@@ -88,14 +96,14 @@ def send_moderation_digest():
         ]
         for comment in listed:
             lines += [
-                f"• {comment.name} on “{comment.article.title}”: {comment.excerpt}",
+                f"{digest_line_start(comment.name)}“{comment.article.title}”: {comment.excerpt}",
                 f"  Held because: {comment.held_reason or 'new comments wait for a moderator'}",
             ]
         if len(ids) > len(listed):
             lines.append(f"… and {len(ids) - len(listed)} more, newer.")
         lines += ["", f"Moderation queue: {queue}"]
         queue_email(
-            f"moderation-digest:{max(ids)}",
+            f"{DIGEST_EMAIL_KEY}{max(ids)}",
             f"{len(ids)} comment(s) awaiting moderation",
             "\n".join(lines) + "\n",
             moderator_emails(),

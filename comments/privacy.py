@@ -10,15 +10,19 @@ from django.utils import timezone
 from articles.models import Article
 from symptomdb.models import OutgoingEmail
 
-from .models import Comment, ModerationEvent
-from .notifications import REPLY_EMAIL_KEY
+from .models import Comment, CommentRevision, ModerationEvent
+from .notifications import DIGEST_EMAIL_KEY, REPLY_EMAIL_KEY, digest_line_start
 
 FORMER_READER = "Former reader"
 
 
 def export_commenter(email):
     """Everything stored about the commenter with ``email``, as JSON-ready data."""
-    comments = Comment.objects.by_email(email).select_related("article").prefetch_related("events")
+    comments = (
+        Comment.objects.by_email(email)
+        .select_related("article")
+        .prefetch_related("events", "revisions")
+    )
     return {
         "email": email,
         "comments": [
@@ -37,6 +41,14 @@ def export_commenter(email):
                 "signed_in_user_id": comment.user_id,
                 "created_at": comment.created_at.isoformat(),
                 "decided_at": comment.decided_at.isoformat() if comment.decided_at else None,
+                "earlier_texts": [
+                    {
+                        "comment": revision.body,
+                        "reason": revision.reason,
+                        "at": revision.created_at.isoformat(),
+                    }
+                    for revision in comment.revisions.all()
+                ],
                 "moderation_history": [
                     {
                         "action": event.action,
@@ -62,13 +74,21 @@ def erase_commenter(email):
     OutgoingEmail.objects.to_address(email).delete()
     quoting = [f"{REPLY_EMAIL_KEY}{pk}" for pk in comments.values_list("pk", flat=True)]
     OutgoingEmail.objects.filter(key__in=quoting).delete()
+    # The moderators' digests quoted them by name, with their words.
+    for name in set(comments.values_list("name", flat=True)):
+        OutgoingEmail.objects.filter(
+            key__startswith=DIGEST_EMAIL_KEY, body__contains=digest_line_start(name)
+        ).delete()
+    # Their earlier words, before an edit (a moderator may have taken personal data out).
+    CommentRevision.objects.filter(comment__in=comments).delete()
     return comments.update(name=FORMER_READER, email="", address_hash="", user=None, notify=False)
 
 
 @transaction.atomic
 def prune_moderation_data(now=None):
-    """Delete rejected and spam comments, moderation notes and address hashes older than
-    ``COMMENTS_MODERATION_RETENTION_DAYS``. Returns what was removed, by kind."""
+    """Delete rejected and spam comments, moderation notes, comments' earlier texts and address
+    hashes older than ``COMMENTS_MODERATION_RETENTION_DAYS``. Returns what was removed, by
+    kind."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.COMMENTS_MODERATION_RETENTION_DAYS)
     refused = Comment.objects.filter(
         status__in=[Comment.Status.REJECTED, Comment.Status.SPAM], created_at__lt=cutoff
@@ -81,4 +101,10 @@ def prune_moderation_data(now=None):
         .exclude(address_hash="")
         .update(address_hash="")
     )
-    return {"comments": deleted, "notes": notes_cleared, "address_hashes": hashes_cleared}
+    earlier, _ = CommentRevision.objects.filter(created_at__lt=cutoff).delete()
+    return {
+        "comments": deleted,
+        "notes": notes_cleared,
+        "earlier_texts": earlier,
+        "address_hashes": hashes_cleared,
+    }

@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from authors.models import Author
 from comments import moderation
-from comments.models import Comment, ModerationEvent
+from comments.changes import edit_comment
+from comments.models import Comment, CommentRevision, ModerationEvent
+from comments.notifications import send_moderation_digest
 from symptomdb.models import OutgoingEmail
 from tests.factories import signed_in_client, staff_user
 
@@ -93,6 +95,31 @@ def test_erase_deletes_the_emails_to_the_commenter_queued_or_sent(article, make_
     assert set(OutgoingEmail.objects.values_list("pk", flat=True)) == {e.pk for e in kept}
 
 
+def test_erase_deletes_their_earlier_words_and_the_digests_quoting_them(
+    article, make_comment, moderator, capsys
+):
+    """A moderator took a phone number out of the comment; the earlier text, and the digest
+    that quoted the comment to moderators, held it still."""
+    held = make_comment(
+        article, name="Chris", email="chris@example.com", status=Comment.Status.PENDING,
+        body="Call me on 07700 900123.",
+    )  # fmt: skip
+    make_comment(article, name="Dana", email="dana@example.com", status=Comment.Status.PENDING)
+    send_moderation_digest.call()
+    digest = OutgoingEmail.objects.get(key__startswith="moderation-digest:")
+    assert "07700 900123" in digest.body
+    edit_comment(held, "Call me.", by=moderator, reason="Personal data")
+    call_command("commenter_data", "export", "chris@example.com")
+    exported = json.loads(capsys.readouterr().out)["comments"][0]
+    assert exported["earlier_texts"][0]["comment"] == "Call me on 07700 900123."
+
+    call_command("commenter_data", "erase", "chris@example.com")
+
+    assert not CommentRevision.objects.exists()
+    assert not OutgoingEmail.objects.filter(pk=digest.pk).exists()
+    assert Comment.objects.filter(name="Dana").exists()
+
+
 def test_only_who_may_see_commenters_data_reads_the_outgoing_emails(
     article, moderator, editor_user, django_user_model
 ):
@@ -158,6 +185,10 @@ def test_prune_removes_old_refused_comments_notes_and_address_hashes(
         comment=old_approved, action="approved", note="Kept, note pruned.", created_at=long_ago
     )
     recent_rejected = make_comment(article, status=Comment.Status.REJECTED, address_hash="c" * 64)
+    old_text = CommentRevision.objects.create(
+        comment=old_approved, body="Call me on 0123.", created_at=long_ago
+    )
+    recent_text = CommentRevision.objects.create(comment=recent_rejected, body="Earlier.")
 
     call_command("prune_moderation_data")
     assert "older than 30 days" in capsys.readouterr().out
@@ -168,6 +199,8 @@ def test_prune_removes_old_refused_comments_notes_and_address_hashes(
     assert moderation_note.note == ""
     recent_rejected.refresh_from_db()
     assert recent_rejected.address_hash == "c" * 64
+    assert set(CommentRevision.objects.values_list("pk", flat=True)) == {recent_text.pk}
+    assert old_text.comment_id == old_approved.pk
 
 
 def test_demo_comments_are_loaded_once_with_threads_and_pending_ones(client):
