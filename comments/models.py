@@ -1,4 +1,5 @@
 import hashlib
+import re
 import unicodedata
 from datetime import timedelta
 
@@ -64,6 +65,24 @@ def comments_open(version):
     if closed is None:
         closed = CommentSettings.objects.filter(pk=version.article_id, comments_open=False).exists()
     return not closed
+
+
+# Mail services where dots in the name do not matter: one inbox has many spellings.
+DOTLESS_DOMAINS = {"gmail.com", "googlemail.com"}
+
+
+def mailbox_pattern(email):
+    """A case-insensitive regular expression for every spelling of ``email``'s inbox; "" for
+    something that is not an address."""
+    local, at, domain = email.strip().lower().rpartition("@")
+    local = local.split("+", 1)[0]
+    if not (local and at and domain):
+        return ""
+    if domain in DOTLESS_DOMAINS:
+        name = r"\.?".join(re.escape(char) for char in local.replace(".", ""))
+        domains = "|".join(re.escape(d) for d in sorted(DOTLESS_DOMAINS))
+        return rf"^{name}(\+[^@]*)?@({domains})$"
+    return rf"^{re.escape(local)}(\+[^@]*)?@{re.escape(domain)}$"
 
 
 def body_fingerprint(text):
@@ -152,6 +171,12 @@ class CommentQuerySet(models.QuerySet):
 
     def by_email(self, email):
         return self.filter(email__iexact=email.strip()) if email.strip() else self.none()
+
+    def by_mailbox(self, email):
+        """Comments with any address that reaches the inbox ``email`` reaches: any case, any
+        "+tag", and at Gmail any dots ("D.an+1@gmail.com" is dan@gmail.com)."""
+        pattern = mailbox_pattern(email)
+        return self.filter(email__iregex=pattern) if pattern else self.none()
 
     def from_address(self, address_hash):
         return self.filter(address_hash=address_hash)

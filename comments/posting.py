@@ -81,7 +81,7 @@ def check_limits(*, email, user, address_hash, now):
     minutes = int(window.total_seconds() // 60)
     checks = [
         (
-            Comment.objects.by_email(email),
+            Comment.objects.by_mailbox(email),
             settings.COMMENTS_RATE_LIMIT_PER_EMAIL,
             "with this email address",
         ),

@@ -1,11 +1,15 @@
 """The automatic rules, each through the real comment form."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 from pytest_django.asserts import assertContains, assertRedirects
 
-from comments.models import Comment
+from comments.models import Comment, mailbox_pattern
 
 pytestmark = pytest.mark.django_db
 
@@ -179,6 +183,26 @@ def test_more_than_n_comments_per_email_in_ten_minutes_is_429_from_any_address(
     assert Comment.objects.filter(email="another@example.com", body="Four").exists()
 
 
+@pytest.mark.parametrize(
+    ("first", "second", "then"),
+    [
+        ("dan@example.com", "Dan+1@Example.com", "dan+again@EXAMPLE.com"),
+        ("dan.smith@gmail.com", "dansmith+x@googlemail.com", "D.a.n.S.mith@gmail.com"),
+    ],
+)
+def test_every_spelling_of_one_inbox_meets_one_limit(article, post, settings, first, second, then):
+    settings.COMMENTS_RATE_LIMIT_PER_EMAIL = 2
+    for number, email in enumerate([first, second]):
+        reader = Client(REMOTE_ADDR=f"10.0.1.{number}")
+        assert post(article, using=reader, email=email, body=f"Hi {number}").status_code == 302
+    response = post(article, using=Client(REMOTE_ADDR="10.0.1.9"), email=then, body="Again")
+    assert response.status_code == 429
+    others = ["dan@example.org", "dana@example.com", "dan.smith@example.com"]
+    for number, email in enumerate(others):
+        reader = Client(REMOTE_ADDR=f"10.0.2.{number}")
+        assert post(article, using=reader, email=email, body=f"Other {number}").status_code == 302
+
+
 def test_a_household_behind_one_address_posts_freely_up_to_a_higher_limit(article, post, settings):
     settings.COMMENTS_RATE_LIMIT_PER_ADDRESS = 4
     for n in range(4):
@@ -227,3 +251,9 @@ def test_comments_older_than_the_rate_window_do_not_count(article, post, setting
     Comment.objects.update(created_at=timezone.now() - timedelta(minutes=11))
     assertRedirects(post(article, body="Later"), back, fetch_redirect_response=False)
     assert sorted(Comment.objects.values_list("body", flat=True)) == ["Earlier", "Later"]
+
+
+@given(st.emails())
+def test_every_address_is_a_spelling_of_its_own_inbox(email):
+    assert re.search(mailbox_pattern(email), email, re.IGNORECASE)
+    assert re.search(mailbox_pattern(email), email.upper(), re.IGNORECASE)
