@@ -44,6 +44,7 @@ from .models import (
     ArticleEvent,
     BrokenReference,
     Category,
+    PublishedVersion,
     Reference,
     Section,
     Synonym,
@@ -272,10 +273,17 @@ class ArticleAdmin(AutocompleteIdsMixin, MarkdownLimitMixin, admin.ModelAdmin):
             return state.label
         return format_html("{}<br><small>{}</small>", state.label, state.detail)
 
+    def view_on_site(self, article):
+        """The page readers see, at the live version's address: the working copy's slug may
+        be a new one not published yet (or another article's old one)."""
+        live = PublishedVersion.objects.live().filter(article=article).first()
+        return live.get_absolute_url() if live else None
+
     @admin.display(description="Page")
     def view_link(self, article):
-        if getattr(article, "live_version_id", None):
-            return format_html('<a href="{}">View on site</a>', article.get_absolute_url())
+        if live_slug := getattr(article, "live_slug", None):
+            page = reverse("articles:detail", kwargs={"slug": live_slug})
+            return format_html('<a href="{}">View on site</a>', page)
         preview = reverse("admin:articles_article_preview", args=[article.pk])
         return format_html('<a href="{}">Preview</a>', preview)
 

@@ -181,8 +181,8 @@ class ArticleQuerySet(models.QuerySet):
     def with_public_state(self):
         """Annotate what readers see of each article and what is waiting, in one query.
 
-        ``live_version_id``, ``live_revision_id`` and ``live_since`` describe the version
-        readers see now; ``scheduled_for`` the next scheduled version's time;
+        ``live_version_id``, ``live_slug``, ``live_revision_id`` and ``live_since`` describe
+        the version readers see now; ``scheduled_for`` the next scheduled version's time;
         ``latest_revision_id``, ``latest_revision_at`` and ``latest_revision_by`` the newest
         revision of the working copy.
         """
@@ -196,6 +196,7 @@ class ArticleQuerySet(models.QuerySet):
         latest = Revision.objects.filter(article=models.OuterRef("pk")).order_by("-number")
         return self.annotate(
             live_version_id=models.Subquery(live.values("pk")[:1]),
+            live_slug=models.Subquery(live.values("slug")[:1]),
             live_revision_id=models.Subquery(live.values("revision_id")[:1]),
             live_since=models.Subquery(live.values("live_from")[:1]),
             scheduled_for=models.Subquery(scheduled.values("live_from")[:1]),

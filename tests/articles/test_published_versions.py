@@ -277,3 +277,17 @@ def test_change_pages_of_live_articles_say_what_readers_see(editor_client, live_
     page = editor_client.get(change_url(live_article)).content.decode()
     assert "What readers see" in page
     assert "View on site" in page
+
+
+def test_view_on_site_opens_the_page_readers_see_while_a_new_slug_waits_for_review(
+    client, editor_client, live_article, make_article
+):
+    """The working copy's slug is unreviewed: another article's old address, say."""
+    live_url = PublishedVersion.objects.live().get(article=live_article).get_absolute_url()
+    other = make_article(title="What is another condition?")
+    Article.objects.filter(pk=live_article.pk).update(slug=other.slug + "-next")
+    for page in [editor_client.get(change_url(live_article)), editor_client.get(CHANGELIST)]:
+        links = re.findall(r'href="([^"]+)"[^>]*>View on site', page.text)
+        assert live_url in links
+        assert not [link for link in links if "-next" in link]
+    assert client.get(live_url).status_code == 200
