@@ -38,7 +38,7 @@ from django.utils.text import normalize_newlines
 
 from authors.models import AuthorAffiliation
 from comments.models import Comment, CommentSettings
-from symptomdb.roles import is_editor
+from symptomdb.roles import is_editor, may_review
 
 from .conditions import split_names
 from .slugs import make_slug
@@ -125,10 +125,16 @@ class Category(models.Model):
 
 class ArticleQuerySet(models.QuerySet):
     def open_to(self, user):
-        """The articles ``user`` may open in the admin: all for editors, else their own."""
+        """The articles ``user`` may open in the admin (``may_open_article``): all for editors,
+        else their own, and for a reviewer every article in review."""
         if is_editor(user):
             return self.all()
-        return self.filter(author__user=user) if user.is_authenticated else self.none()
+        if not user.is_authenticated:
+            return self.none()
+        shown = models.Q(author__user=user)
+        if may_review(user):
+            shown |= models.Q(status=Article.Status.IN_REVIEW)
+        return self.filter(shown)
 
     def for_author(self, author):
         return self.filter(author=author)

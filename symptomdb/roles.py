@@ -43,8 +43,13 @@ def writes(user, article):
 
 
 def may_open_article(user, article):
-    """Editors open every article in the admin; an author their own."""
-    return is_editor(user) or writes(user, article)
+    """Editors open every article in the admin; an author their own; a reviewer every article
+    in review, to read it and record its sign-off."""
+    return (
+        is_editor(user)
+        or writes(user, article)
+        or (may_review(user) and article.status == article.Status.IN_REVIEW)
+    )
 
 
 def may_edit_article(user, article):

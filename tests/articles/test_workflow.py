@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -16,7 +17,14 @@ from articles.models import Article, ArticleEvent, PublishedVersion, Section
 from articles.workflow import WorkflowError
 from tests.factories import signed_in_client, staff_user
 
-from .helpers import CHANGELIST, change_url, edit_in_admin, preview_url, workflow_url
+from .helpers import (
+    CHANGELIST,
+    article_post_data,
+    change_url,
+    edit_in_admin,
+    preview_url,
+    workflow_url,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -436,3 +444,26 @@ def test_scheduling_more_than_ten_years_ahead_is_refused(
     )
     assert response.status_code == 302
     assert PublishedVersion.objects.count() == 1
+
+
+def test_a_reviewer_who_is_not_an_editor_opens_articles_in_review_and_signs_them_off(
+    editor_user, own_draft, others_draft, other_author_user, other_author_client
+):
+    """The review permission in a custom group: Otto, an author, also reviews others' work."""
+    other_author_user.user_permissions.add(
+        Permission.objects.get(codename="review_article", content_type__app_label="articles")
+    )
+    assert other_author_client.get(workflow_url(own_draft)).status_code == 404  # a draft
+    workflow.submit_for_review(own_draft, by=editor_user)
+    for url in [workflow_url(own_draft), change_url(own_draft), preview_url(own_draft)]:
+        assert other_author_client.get(url).status_code == 200, url
+    form = sign_off_form(other_author_client, own_draft)
+    response = other_author_client.post(
+        workflow_url(own_draft), {**form, "reviewer": other_author_user.author_profile.pk}
+    )
+    assert response.status_code == 302
+    sign_off = workflow.current_sign_off(own_draft)
+    assert (sign_off.reviewer.name, sign_off.actor) == ("Otto Other", other_author_user)
+    # Reading is not editing: the article in review stays read-only for them.
+    edited = other_author_client.post(change_url(own_draft), article_post_data(own_draft))
+    assert edited.status_code == 403
