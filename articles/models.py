@@ -608,8 +608,10 @@ class ArticleEvent(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=20, choices=EventAction)
+    # RESTRICT: a revision an event names stays, unless its whole article is deleted (a draft
+    # readers never saw, with its history).
     revision = models.ForeignKey(
-        Revision, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+        Revision, null=True, blank=True, on_delete=models.RESTRICT, related_name="events"
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -7,7 +7,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains
 
 from articles import workflow
-from articles.models import Article, Section
+from articles.models import Article, ArticleEvent, Section
 from authors.models import Affiliation, Author, AuthorAffiliation
 
 from .helpers import ADD, CHANGELIST, article_post_data, change_url, preview_url
@@ -105,6 +105,18 @@ def test_author_deletes_their_own_draft(author_client, own_draft):
     url = reverse("admin:articles_article_delete", args=[own_draft.pk])
     assert author_client.post(url, {"post": "yes"}).status_code == 302
     assert not Article.objects.filter(pk=own_draft.pk).exists()
+
+
+def test_a_draft_sent_back_and_never_published_may_be_deleted_with_its_history(
+    author_client, own_draft, author_user, editor_user, reviewer
+):
+    workflow.submit_for_review(own_draft, by=author_user)
+    workflow.sign_off_review(own_draft, by=editor_user, reviewer=reviewer)
+    workflow.send_back(own_draft, by=editor_user, note="Not now.")
+    url = reverse("admin:articles_article_delete", args=[own_draft.pk])
+    assert author_client.post(url, {"post": "yes"}).status_code == 302
+    assert not Article.objects.filter(pk=own_draft.pk).exists()
+    assert not ArticleEvent.objects.filter(article=own_draft.pk).exists()
 
 
 def test_author_autocomplete_offers_only_their_own_profile(
