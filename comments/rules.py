@@ -8,6 +8,7 @@ code and an explanation shown in the moderation queue.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -78,8 +79,17 @@ def imitates_staff(candidate):
     return None
 
 
+def as_read(text):
+    """``text`` as a reader reads it, for the word rules: compatibility characters as their
+    plain form (a no-break space, fullwidth letters), invisible format characters dropped and
+    any run of spaces as one, so that "stop\u00a0 taking" is "stop taking"."""
+    plain = unicodedata.normalize("NFKC", text)
+    visible = "".join(char for char in plain if unicodedata.category(char) != "Cf")
+    return " ".join(visible.split())
+
+
 def blocklist(candidate):
-    text = f"{candidate.name}\n{candidate.body}".casefold()
+    text = as_read(f"{candidate.name}\n{candidate.body}").casefold()
     for word in settings.COMMENTS_BLOCKLIST:
         if re.search(rf"(?<!\w){re.escape(word.casefold())}(?!\w)", text):
             return Verdict(Comment.Status.SPAM, "blocklist", f'Contains the blocked word "{word}".')
@@ -99,8 +109,9 @@ def too_many_links(candidate):
 
 
 def health_safety(candidate):
+    text = as_read(candidate.body)
     for pattern in settings.COMMENTS_HEALTH_SAFETY_PATTERNS:
-        match = re.search(pattern, candidate.body, re.I)
+        match = re.search(pattern, text, re.I)
         if match:
             return Verdict(
                 Comment.Status.PENDING,

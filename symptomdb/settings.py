@@ -285,7 +285,8 @@ COMMENTS_BLOCKLIST = env_list("DJANGO_COMMENTS_BLOCKLIST", "viagra,cialis,casino
 COMMENTS_HEALTH_SAFETY_PATTERNS = [
     r"\bstop(?:ped)? taking\b",
     r"\b(?:quit|skip(?:ped)?|double|halve)\s+(?:your|my|the)?\s*(?:dose|medication|meds|pills?)\b",
-    r"\b\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|g|ml|units?|iu)\b",
+    r"\b\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|g|ml|units?|iu|(?:milli|micro)?grams?|"
+    r"millilit(?:re|er)s?)\b",
     r"\b(?:increas|decreas|reduc|lower|rais|chang|switch)\w*\s+(?:your|my|the)?\s*"
     r"(?:dose|dosage|medication|meds|prescription)\b",
     r"\binstead of (?:your|my|the)?\s*(?:medication|meds|prescription|insulin|treatment)\b",

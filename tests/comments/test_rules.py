@@ -141,6 +141,10 @@ def test_an_earlier_rejected_or_pending_comment_does_not_make_a_commenter_known(
         "Take 400 mg of ibuprofen instead.",
         "You should double your dose when it hurts.",
         "Try reducing your medication slowly.",
+        "I stop\u00a0 taking them on Fridays.",  # a no-break space and two spaces
+        "Just stop\u200b taking it.",  # a zero-width space
+        "Take 500 milligrams at night.",
+        "\uff14\uff10\uff10\uff4d\uff47 is plenty.",  # fullwidth "400mg"
     ],
 )
 def test_health_safety_phrases_are_held_even_from_trusted_commenters(
