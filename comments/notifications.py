@@ -16,6 +16,7 @@ from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.models import PublishedVersion
 from symptomdb.background import absolute, enqueue_once, queue_email
 
 from .models import Comment
@@ -120,12 +121,16 @@ REPLY_EMAIL_KEY = "comment-reply:"
 
 def notify_published(comment):
     """Tell the commenter (if they agreed) that their comment is public, and the commenter they
-    answered (if they agreed) that there is a reply."""
-    link = absolute(comment.article.get_absolute_url() + f"#{comment.anchor}")
+    answered (if they agreed) that there is a reply: on the page readers see, by its published
+    title and address (the working copy's may be a draft's)."""
+    page = PublishedVersion.objects.live().filter(article=comment.article_id).first()
+    if page is None:
+        return  # not online: nobody reads the comment until the article is again
+    link = absolute(f"{page.get_absolute_url()}#{comment.anchor}")
     if comment.notify and comment.email:
         queue_email(
             f"comment-published:{comment.pk}",
-            f"Your comment on “{comment.article.title}” is published",
+            f"Your comment on “{page.title}” is published",
             f"Thank you, {comment.name}. Your comment is now public:\n{link}\n\n"
             f"Stop these emails: {unsubscribe_url(comment.email)}\n",
             [comment.email],
@@ -139,7 +144,7 @@ def notify_published(comment):
     ):
         queue_email(
             f"{REPLY_EMAIL_KEY}{comment.pk}",
-            f"New reply to your comment on “{comment.article.title}”",
+            f"New reply to your comment on “{page.title}”",
             f"{comment.name} replied to your comment:\n\n{comment.body}\n\n{link}\n\n"
             f"Stop these emails: {unsubscribe_url(parent.email)}\n",
             [parent.email],

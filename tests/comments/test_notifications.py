@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertRedirects
 
+from articles.models import Article, PublishedVersion
 from comments import moderation, notifications
 from comments.models import Comment
 from symptomdb.models import OutgoingEmail
@@ -171,6 +172,26 @@ def test_an_approved_comment_is_announced_to_a_consenting_commenter(
     assert mailoutbox[0].to == [comment.email]
     assert "is published" in mailoutbox[0].subject
     assert "/comments/unsubscribe/" in mailoutbox[0].body
+
+
+def test_the_emails_name_the_published_page_not_the_draft_being_written(
+    article, make_comment, moderator, mailoutbox, run_tasks
+):
+    """The working copy's new title and slug wait for a medical review; readers' emails
+    quote the page as readers see it."""
+    live = PublishedVersion.objects.live().get(article=article)
+    Article.objects.filter(pk=article.pk).update(title="Unreviewed title?", slug="unreviewed")
+    top = make_comment(article, notify=True, email="asker@example.com")
+    reply = make_comment(
+        article, parent=top, status=Comment.Status.PENDING, notify=True, email="r@example.com"
+    )
+    moderation.approve(reply, by=moderator)
+    run_tasks()
+    assert len(mailoutbox) == 2
+    for message in mailoutbox:
+        assert live.title in message.subject
+        assert f"{live.get_absolute_url()}#{reply.anchor}" in message.body
+        assert "nreviewed" not in message.subject + message.body
 
 
 def test_without_consent_nobody_is_emailed_on_approval_or_rejection(
