@@ -416,7 +416,7 @@ class ArticleAdmin(AutocompleteIdsMixin, MarkdownLimitMixin, admin.ModelAdmin):
         user = request.user
         status = 200
         if request.method == "POST":
-            form = WorkflowForm(request.POST, article=article)
+            form = WorkflowForm(request.POST, article=article, user=request.user)
             if form.is_valid():
                 try:
                     self._run_transition(request, article, form.cleaned_data)
@@ -428,7 +428,7 @@ class ArticleAdmin(AutocompleteIdsMixin, MarkdownLimitMixin, admin.ModelAdmin):
                     )
             status = 400
         else:
-            form = WorkflowForm(article=article)
+            form = WorkflowForm(article=article, user=request.user)
         state = public_state(article)
         live = article.published_versions.live().select_related("revision").first()
         sign_off = workflow.current_sign_off(article)

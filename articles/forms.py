@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from authors.models import Author
+from symptomdb.roles import is_editor, may_review
 
 from .importer import ArticleFileError, parse_article, too_big
 from .models import Article, Category
@@ -62,9 +63,13 @@ class WorkflowForm(forms.Form):
     # The fingerprint of the text the sign-off form was shown with: a sign-off covers only that.
     seen = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
-    def __init__(self, *args, article, **kwargs):
+    def __init__(self, *args, article, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reviewer"].queryset = Author.objects.exclude(pk=article.author_id)
+        reviewers = Author.objects.exclude(pk=article.author_id)
+        # A reviewer who is not an editor records their own review (``sign_off_review``).
+        if may_review(user) and not is_editor(user):
+            reviewers = reviewers.filter(user=user)
+        self.fields["reviewer"].queryset = reviewers
 
     def clean_publish_at(self):
         moment = self.cleaned_data["publish_at"]

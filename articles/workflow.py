@@ -135,9 +135,13 @@ def sign_off_review(article, *, by, reviewer=None, reviewed_on=None, seen=None):
         if locked.status != Status.IN_REVIEW:
             raise WorkflowError("Only an article in review can be signed off: submit it first.")
         raise WorkflowError("You wrote this article: another editor records its medical review.")
-    reviewer = reviewer or getattr(by, "author_profile", None)
+    own_profile = getattr(by, "author_profile", None)
+    reviewer = reviewer or own_profile
     if reviewer is None:
         raise WorkflowError("Choose the clinician who reviewed the article.")
+    # Editors record reviews done by others; a reviewer who is not an editor only their own.
+    if not is_editor(by) and reviewer != own_profile:
+        raise WorkflowError("Record your own review: you are not an editor.")
     if reviewer.pk == locked.author_id:
         raise WorkflowError("The medical reviewer must be someone other than the author.")
     content = current_content(article)

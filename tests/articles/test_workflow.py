@@ -447,7 +447,7 @@ def test_scheduling_more_than_ten_years_ahead_is_refused(
 
 
 def test_a_reviewer_who_is_not_an_editor_opens_articles_in_review_and_signs_them_off(
-    editor_user, own_draft, others_draft, other_author_user, other_author_client
+    editor_user, own_draft, others_draft, other_author_user, other_author_client, reviewer
 ):
     """The review permission in a custom group: Otto, an author, also reviews others' work."""
     other_author_user.user_permissions.add(
@@ -464,6 +464,16 @@ def test_a_reviewer_who_is_not_an_editor_opens_articles_in_review_and_signs_them
     assert response.status_code == 302
     sign_off = workflow.current_sign_off(own_draft)
     assert (sign_off.reviewer.name, sign_off.actor) == ("Otto Other", other_author_user)
+    # Nor do they record a review in another clinician's name, as an editor may.
+    workflow.send_back(own_draft, by=editor_user, note="Again.")
+    workflow.submit_for_review(own_draft, by=editor_user)
+    form = sign_off_form(other_author_client, own_draft)
+    for_someone_else = other_author_client.post(
+        workflow_url(own_draft), {**form, "reviewer": reviewer.pk}
+    )
+    assert for_someone_else.status_code == 400
+    with pytest.raises(WorkflowError, match="Record your own review"):
+        workflow.sign_off_review(own_draft, by=other_author_user, reviewer=reviewer)
     # Reading is not editing: the article in review stays read-only for them.
     edited = other_author_client.post(change_url(own_draft), article_post_data(own_draft))
     assert edited.status_code == 403
