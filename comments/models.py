@@ -71,18 +71,33 @@ def comments_open(version):
 DOTLESS_DOMAINS = {"gmail.com", "googlemail.com"}
 
 
+def inbox(email):
+    """The inbox ``email`` reaches, as one string: lower case, without a "+tag", and at Gmail
+    without dots; the address itself when that leaves no name ("+1@example.com")."""
+    address = email.strip().lower()
+    local, at, domain = address.rpartition("@")
+    name = local.split("+", 1)[0]
+    if domain in DOTLESS_DOMAINS:
+        name = name.replace(".", "")
+    return f"{name}@{domain}" if name and at else address
+
+
 def mailbox_pattern(email):
-    """A case-insensitive regular expression for every spelling of ``email``'s inbox; "" for
-    something that is not an address."""
-    local, at, domain = email.strip().lower().rpartition("@")
-    local = local.split("+", 1)[0]
+    """A case-insensitive regular expression for every spelling of ``email``'s inbox (as
+    ``inbox`` reads it); "" for something that is not an address. Built from the address as
+    written: lower-casing first would change letters such as "İ" into two."""
+    address = email.strip()
+    local, at, domain = address.rpartition("@")
     if not (local and at and domain):
         return ""
-    if domain in DOTLESS_DOMAINS:
-        name = r"\.?".join(re.escape(char) for char in local.replace(".", ""))
+    name = local.split("+", 1)[0]
+    if not name:
+        return rf"^{re.escape(address)}$"
+    if domain.lower() in DOTLESS_DOMAINS:
+        name = r"\.?".join(re.escape(char) for char in name.replace(".", ""))
         domains = "|".join(re.escape(d) for d in sorted(DOTLESS_DOMAINS))
         return rf"^{name}(\+[^@]*)?@({domains})$"
-    return rf"^{re.escape(local)}(\+[^@]*)?@{re.escape(domain)}$"
+    return rf"^{re.escape(name)}(\+[^@]*)?@{re.escape(domain)}$"
 
 
 def body_fingerprint(text):

@@ -13,7 +13,7 @@ from symptomdb.background import queue_email
 from symptomdb.limits import LimitReached
 
 from . import identity, notifications, rules
-from .models import Comment, body_fingerprint
+from .models import Comment, body_fingerprint, inbox
 
 
 class CommentRefused(Exception):
@@ -129,7 +129,8 @@ def post_comment(
     commenter known only by a typed address is sent a link to confirm it (once a day).
     """
     user = user if user is not None and user.is_authenticated else None
-    _lock(f"email:{identity.normal_email(email)}", f"address:{address_hash}")
+    # By inbox: every spelling of one address meets the same limit (``by_mailbox``).
+    _lock(f"inbox:{inbox(email)}", f"address:{address_hash}")
     now = timezone.now()
     existing = (
         Comment.objects.for_article(article)

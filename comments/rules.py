@@ -79,11 +79,23 @@ def imitates_staff(candidate):
     return None
 
 
+# Unicode's default-ignorable code points (DerivedCoreProperties.txt), which show as nothing
+# (the combining grapheme joiner, variation selectors), but for the Hangul fillers and the
+# blank Braille pattern, which show as a space.
+DEFAULT_IGNORABLE = re.compile(
+    "[\u00ad\u034f\u061c\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\ufe00-\ufe0f\ufeff\ufff0-\ufff8\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+SHOWN_AS_SPACE = re.compile("[\u115f\u1160\u3164\uffa0\u2800]")
+
+
 def as_read(text):
     """``text`` as a reader reads it, for the word rules: compatibility characters as their
-    plain form (a no-break space, fullwidth letters), invisible format characters dropped and
-    any run of spaces as one, so that "stop\u00a0 taking" is "stop taking"."""
-    plain = unicodedata.normalize("NFKC", text)
+    plain form (a no-break space, fullwidth letters), characters that show as nothing dropped
+    and any run of spaces as one, so that "stop\u00a0 taking" is "stop taking"."""
+    plain = DEFAULT_IGNORABLE.sub("", unicodedata.normalize("NFKC", text))
+    plain = SHOWN_AS_SPACE.sub(" ", plain)
     visible = "".join(char for char in plain if unicodedata.category(char) != "Cf")
     return " ".join(visible.split())
 
