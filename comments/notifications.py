@@ -70,6 +70,21 @@ def digest_line_start(name):
     return f"• {name} on "
 
 
+def digest_without(body, name):
+    """A digest's ``body`` without the comments it quotes by ``name`` (each a line and the
+    reason it was held): the rest still tells the moderators about the others."""
+    kept, skipping = [], False
+    for line in body.split("\n"):
+        if line.startswith(digest_line_start(name)):
+            skipping = True
+            continue
+        if skipping and line.startswith("  Held because: "):
+            continue
+        skipping = False
+        kept.append(line)
+    return "\n".join(kept)
+
+
 @task()
 def send_moderation_digest():
     """Tell the moderators about every held comment they have not been told about yet: the

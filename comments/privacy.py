@@ -11,7 +11,7 @@ from articles.models import Article
 from symptomdb.models import OutgoingEmail
 
 from .models import Comment, CommentRevision, ModerationEvent
-from .notifications import DIGEST_EMAIL_KEY, REPLY_EMAIL_KEY, digest_line_start
+from .notifications import DIGEST_EMAIL_KEY, REPLY_EMAIL_KEY, digest_line_start, digest_without
 
 FORMER_READER = "Former reader"
 
@@ -74,11 +74,15 @@ def erase_commenter(email):
     OutgoingEmail.objects.to_address(email).delete()
     quoting = [f"{REPLY_EMAIL_KEY}{pk}" for pk in comments.values_list("pk", flat=True)]
     OutgoingEmail.objects.filter(key__in=quoting).delete()
-    # The moderators' digests quoted them by name, with their words.
+    # The moderators' digests quoted them by name, with their words; the other commenters a
+    # digest quotes stay in it (one still to be sent must tell the moderators about them).
     for name in set(comments.values_list("name", flat=True)):
-        OutgoingEmail.objects.filter(
+        quoting = OutgoingEmail.objects.filter(
             key__startswith=DIGEST_EMAIL_KEY, body__contains=digest_line_start(name)
-        ).delete()
+        )
+        for digest in quoting:
+            digest.body = digest_without(digest.body, name)
+            digest.save(update_fields=["body"])
     # Their earlier words, before an edit (a moderator may have taken personal data out).
     CommentRevision.objects.filter(comment__in=comments).delete()
     return comments.update(name=FORMER_READER, email="", address_hash="", user=None, notify=False)
@@ -86,8 +90,8 @@ def erase_commenter(email):
 
 @transaction.atomic
 def prune_moderation_data(now=None):
-    """Delete rejected and spam comments, moderation notes, comments' earlier texts and address
-    hashes older than ``COMMENTS_MODERATION_RETENTION_DAYS``. Returns what was removed, by
+    """Delete rejected and spam comments, and clear moderation notes, comments' earlier texts and
+    address hashes, older than ``COMMENTS_MODERATION_RETENTION_DAYS``. Returns what was removed, by
     kind."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.COMMENTS_MODERATION_RETENTION_DAYS)
     refused = Comment.objects.filter(
@@ -101,7 +105,8 @@ def prune_moderation_data(now=None):
         .exclude(address_hash="")
         .update(address_hash="")
     )
-    earlier, _ = CommentRevision.objects.filter(created_at__lt=cutoff).delete()
+    # The words go; who edited and why stay, as the moderation notes' decisions do.
+    earlier = CommentRevision.objects.filter(created_at__lt=cutoff).exclude(body="").update(body="")
     return {
         "comments": deleted,
         "notes": notes_cleared,

@@ -15,6 +15,6 @@ class Command(BaseCommand):
         days = settings.COMMENTS_MODERATION_RETENTION_DAYS
         self.stdout.write(
             f"Pruned moderation data older than {days} days: {removed['comments']} comment row(s) "
-            f"deleted, {removed['notes']} note(s), {removed['earlier_texts']} earlier text(s) "
+            f"deleted; {removed['notes']} note(s), {removed['earlier_texts']} earlier text(s) "
             f"and {removed['address_hashes']} address hash(es) cleared."
         )
