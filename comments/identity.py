@@ -228,15 +228,19 @@ def claims_a_role(name):
 
 
 def staff_and_author_skeletons():
-    """(the skeletons of staff's and authors' full names, those of staff usernames)."""
+    """(the skeletons of staff's and authors' names, those of the names of two words or more
+    among them, those of staff usernames)."""
     users = get_user_model().objects.filter(is_staff=True, is_active=True)
     names, usernames = set(), set()
     for first, last, username in users.values_list("first_name", "last_name", "username"):
         names.add(f"{first} {last}")
         usernames.add(username)
     names.update(Author.objects.values_list("name", flat=True))
+    names = {name for name in names if len(skeleton(name)) >= 4}
+    full = {skeleton(name) for name in names if len(name_words(name)) >= 2}
     return (
-        {shape for shape in map(skeleton, names) if len(shape) >= 4},
+        {skeleton(name) for name in names},
+        full,
         {shape for shape in map(skeleton, usernames) if len(shape) >= 4},
     )
 
@@ -258,15 +262,17 @@ def name_runs(name):
 
 def imitates_someone(name, user=None):
     """The name looks like a staff member's or an author's (and the commenter is not them):
-    the whole name like a name or a username, or a run of its words like a full name."""
+    the whole name like a name or a username, or a run of its words like a full name of two
+    words or more."""
     own = set()
     if user is not None and user.is_authenticated:
         own = {skeleton(user.get_full_name()), skeleton(user.get_username())}
         profile = getattr(user, "author_profile", None)
         if profile is not None:
             own.add(skeleton(profile.name))
-    names, usernames = staff_and_author_skeletons()
+    names, full_names, usernames = staff_and_author_skeletons()
     whole = skeleton(name)
     if whole in (names | usernames) - own:
         return True
-    return bool(name_runs(name) & (names - own))
+    # A single word ("Anna") is many people's name: only a full name is looked for inside.
+    return bool(name_runs(name) & (full_names - own))

@@ -17,6 +17,7 @@ from authors.models import Author
 from comments import identity
 from comments.models import Comment
 from symptomdb.models import OutgoingEmail
+from tests.factories import staff_user
 from tests.markers import needs_postgres
 
 pytestmark = pytest.mark.django_db
@@ -119,7 +120,11 @@ def test_an_authors_name_with_a_title_or_credentials_around_it_is_held(
 
 
 def test_names_that_merely_share_a_word_with_an_author_are_not_held(article, post, moderator):
-    for number, name in enumerate(["Ada Lovelace", "Byline Fan", "Ada B."]):
+    # A staff member known by one name, and an author by one word.
+    staff_user("anna-staff", first_name="Annabel")
+    Author.objects.create(name="Hippocrates", slug="hippocrates")
+    names = ["Ada Lovelace", "Byline Fan", "Ada B.", "Annabel Jones", "Hippocrates Fan Club"]
+    for number, name in enumerate(names):
         post(article, name=name, email=f"{number}@example.com", body=f"Comment {number}.")
     assert set(Comment.objects.values_list("held_by", flat=True)) == {"first-comment"}
 
