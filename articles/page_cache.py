@@ -379,7 +379,10 @@ STORED_FORMAT = 2
 def key_for(kind, *parts):
     # The release too: a deploy (new templates, or migrations that rewrote live rows) must not
     # serve pages the previous code rendered.
-    digest = hashlib.sha256(repr((release_id(), STORED_FORMAT, *parts)).encode()).hexdigest()
+    # And the placeholders' secret: pages stored under another secret key hold placeholders
+    # this process could not fill in.
+    identity = (release_id(), STORED_FORMAT, placeholder_secret())
+    digest = hashlib.sha256(repr((*identity, *parts)).encode()).hexdigest()
     digest = digest[:40]
     return f"page:{kind}:{digest}"
 

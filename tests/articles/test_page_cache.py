@@ -22,6 +22,7 @@ from articles.page_generation import NOTIFY_CHANNEL, watcher
 from authors.models import Affiliation, AuthorAffiliation
 from comments import moderation
 from comments.models import Comment
+from comments.section import placeholder_secret
 from tests.factories import publish, signed_in_client, staff_user
 from tests.markers import needs_postgres
 from tests.processes import fetch_in_subprocess, run_manage, run_python
@@ -536,3 +537,6 @@ def test_readers_cannot_plant_the_placeholders_of_other_readers_tokens(
     fields = CSRF.findall(shown)
     for token in fields:
         assert shown.count(token) == len(fields)  # in the forms' fields only
+    # The placeholders' secret never reaches a reader, so theirs cannot be planted either.
+    assert placeholder_secret() not in shown
+    assert placeholder_secret() not in page(Client(), version.get_absolute_url()).text
