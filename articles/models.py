@@ -1229,7 +1229,7 @@ class Synonym(models.Model):
 
     names = models.TextField(
         help_text="Two or more words or phrases that mean the same to readers, one per line, "
-        'e.g. "anaemia" and "anemia".'
+        'e.g. "anaemia" and "anemia" (at most 20, of at most 100 characters each).'
     )
     updated_at = models.DateTimeField(auto_now=True)
 

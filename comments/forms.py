@@ -85,7 +85,7 @@ class CommentForm(OneValueEach, forms.Form):
         label="Comment",
         max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6, "data-comment-draft": ""}),
-        help_text="Plain text, up to 5,000 characters. Links are allowed.",
+        help_text=f"Plain text, up to {COMMENT_MAX_LENGTH:,} characters. Links are allowed.",
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     notify = forms.BooleanField(
@@ -218,7 +218,7 @@ class CommentEditForm(OneValueEach, forms.Form):
         label="Comment",
         max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Plain text, up to 5,000 characters. Links are allowed.",
+        help_text=f"Plain text, up to {COMMENT_MAX_LENGTH:,} characters. Links are allowed.",
     )
 
     def clean_body(self):
