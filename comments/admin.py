@@ -3,7 +3,7 @@ import json
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, Q, Value, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -202,6 +202,18 @@ class CommentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    # A deleted comment leaves its article's page: the counts the page reads follow.
+    @transaction.atomic
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        Article.objects.filter(pk=obj.article_id).comments_changed()
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        articles = list(queryset.order_by().values_list("article", flat=True).distinct())
+        super().delete_queryset(request, queryset)
+        Article.objects.filter(pk__in=articles).comments_changed()
 
     def has_moderate_permission(self, request):
         return request.user.has_perm("comments.moderate_comment")
