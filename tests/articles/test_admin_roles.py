@@ -3,12 +3,14 @@
 import json
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
 from articles import workflow
 from articles.models import Article, ArticleEvent, Section
 from authors.models import Affiliation, Author, AuthorAffiliation
+from symptomdb.roles import may_open_article
 
 from .helpers import ADD, CHANGELIST, article_post_data, change_url, preview_url
 
@@ -392,3 +394,23 @@ def test_the_primary_affiliation_moves_to_another_row_in_one_save(author_client,
 
     assert response.status_code == 302
     assert author.primary_affiliation == second
+
+
+def test_the_admin_lists_and_opens_the_same_articles_for_every_role(
+    make_article, own_draft, others_draft, author_user, other_author_user, editor_user,
+    roleless_staff_user,
+):  # fmt: skip
+    """``open_to`` (the lists) and ``may_open_article`` (each page) state one rule twice."""
+    reviewing_author = other_author_user
+    reviewing_author.user_permissions.add(
+        Permission.objects.get(codename="review_article", content_type__app_label="articles")
+    )
+    in_review = make_article(published=False, title="Ada in review?")
+    workflow.submit_for_review(in_review, by=author_user)
+    live = make_article(title="Live?")
+    users = [author_user, reviewing_author, editor_user, roleless_staff_user]
+    for user in users:
+        user = type(user).objects.get(pk=user.pk)  # fresh permission cache
+        listed = set(Article.objects.open_to(user))
+        for article in [own_draft, others_draft, in_review, live]:
+            assert (article in listed) == may_open_article(user, article), (user, article)
