@@ -44,7 +44,6 @@ from .models import (
     ArticleEvent,
     BrokenReference,
     Category,
-    PublishedVersion,
     Reference,
     Section,
     Synonym,
@@ -274,15 +273,16 @@ class ArticleAdmin(AutocompleteIdsMixin, MarkdownLimitMixin, admin.ModelAdmin):
         return format_html("{}<br><small>{}</small>", state.label, state.detail)
 
     def view_on_site(self, article):
-        """The page readers see, at the live version's address: the working copy's slug may
-        be a new one not published yet (or another article's old one)."""
-        live = PublishedVersion.objects.live().filter(article=article).first()
-        return live.get_absolute_url() if live else None
+        """The page readers see, at the live version's address (``live_slug``, annotated by
+        ``get_queryset``): the working copy's slug may be a new one not published yet, or
+        another article's old one. None, and no link, while nothing is live."""
+        if live_slug := getattr(article, "live_slug", None):
+            return reverse("articles:detail", kwargs={"slug": live_slug})
+        return None
 
     @admin.display(description="Page")
     def view_link(self, article):
-        if live_slug := getattr(article, "live_slug", None):
-            page = reverse("articles:detail", kwargs={"slug": live_slug})
+        if page := self.view_on_site(article):
             return format_html('<a href="{}">View on site</a>', page)
         preview = reverse("admin:articles_article_preview", args=[article.pk])
         return format_html('<a href="{}">Preview</a>', preview)
