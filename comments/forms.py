@@ -12,6 +12,7 @@ from symptomdb.inputs import OneValueEach
 
 from .identity import claims_a_role, normal_name
 from .models import (
+    BLANK_CHARACTERS,
     COMMENT_MAX_LENGTH,
     Comment,
     CommentReport,
@@ -46,10 +47,6 @@ def seconds_since_token(token, article_id):
     if seconds > settings.COMMENTS_FORM_MAX_AGE_SECONDS:
         return None
     return max(0.0, seconds)
-
-
-# Letters and symbols that show as nothing: the Hangul fillers and the blank Braille pattern.
-BLANK_CHARACTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
 def has_invisible_characters(text):

@@ -217,11 +217,16 @@ def name_words(name):
     return separated.split()
 
 
+def word_shapes(name):
+    """The skeleton of each word of the name that has one."""
+    return [shape for shape in map(skeleton, name_words(name)) if shape]
+
+
 def claims_a_role(name):
     """A word of the name (or two written together) is one only the site's staff go by:
     "Moderator", "Site Team", "Mod erator", "Moderator_Team"; "Stafford" is a name, not
     "staff"."""
-    words = [shape for shape in map(skeleton, name_words(name)) if shape]
+    words = word_shapes(name)
     pieces = set(words) | {a + b for a, b in pairwise(words)}
     pieces |= {a + b + c for a, b, c in zip(words, words[1:], words[2:], strict=False)}
     return bool(pieces & set(ROLE_WORDS)) or skeleton(name) in ROLE_WORDS
@@ -236,11 +241,11 @@ def staff_and_author_skeletons():
         names.add(f"{first} {last}")
         usernames.add(username)
     names.update(Author.objects.values_list("name", flat=True))
-    names = {name for name in names if len(skeleton(name)) >= 4}
-    full = {skeleton(name) for name in names if len(name_words(name)) >= 2}
+    shapes = {name: skeleton(name) for name in names}
+    shapes = {name: shape for name, shape in shapes.items() if len(shape) >= 4}
     return (
-        {skeleton(name) for name in names},
-        full,
+        set(shapes.values()),
+        {shape for name, shape in shapes.items() if len(name_words(name)) >= 2},
         {shape for shape in map(skeleton, usernames) if len(shape) >= 4},
     )
 
@@ -252,7 +257,7 @@ NAME_WORDS_COMPARED = 5
 def name_runs(name):
     """The skeletons of each run of the name's words: "Dr Haroon Rashid, MD" holds "Haroon
     Rashid", the title and the credentials around it being anyone's to add."""
-    words = [shape for shape in map(skeleton, name_words(name)) if shape]
+    words = word_shapes(name)
     return {
         "".join(words[start:end])
         for start in range(len(words))

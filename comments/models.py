@@ -107,6 +107,9 @@ def body_fingerprint(text):
     return hashlib.sha256(words.encode()).hexdigest()
 
 
+# Letters and symbols that show as nothing: the Hangul fillers and the blank Braille pattern.
+BLANK_CHARACTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
 # The longest comment anyone may post or edit (a moderator too).
 COMMENT_MAX_LENGTH = 5000
 

@@ -66,6 +66,9 @@ def schedule_moderation_digest(now=None):
 DIGEST_EMAIL_KEY = "moderation-digest:"
 
 
+HELD_BECAUSE = "  Held because: "
+
+
 def digest_line_start(name):
     return f"• {name} on "
 
@@ -78,7 +81,7 @@ def digest_without(body, name):
         if line.startswith(digest_line_start(name)):
             skipping = True
             continue
-        if skipping and line.startswith("  Held because: "):
+        if skipping and line.startswith(HELD_BECAUSE):
             continue
         skipping = False
         kept.append(line)
@@ -113,7 +116,7 @@ def send_moderation_digest():
         for comment in listed:
             lines += [
                 f"{digest_line_start(comment.name)}“{comment.article.title}”: {comment.excerpt}",
-                f"  Held because: {comment.held_reason or 'new comments wait for a moderator'}",
+                f"{HELD_BECAUSE}{comment.held_reason or 'new comments wait for a moderator'}",
             ]
         if len(ids) > len(listed):
             lines.append(f"… and {len(ids) - len(listed)} more, newer.")

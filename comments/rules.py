@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from . import identity
-from .models import Comment
+from .models import BLANK_CHARACTERS, Comment
 
 URL_PATTERN = re.compile(
     r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|net|org|info|biz|ru|io)\b", re.I
@@ -80,14 +80,14 @@ def imitates_staff(candidate):
 
 
 # Unicode's default-ignorable code points (DerivedCoreProperties.txt), which show as nothing
-# (the combining grapheme joiner, variation selectors), but for the Hangul fillers and the
-# blank Braille pattern, which show as a space.
+# (the combining grapheme joiner, variation selectors), but for the blank characters, which
+# show as a space.
 DEFAULT_IGNORABLE = re.compile(
     "[\u00ad\u034f\u061c\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
     "\u2060-\u206f\ufe00-\ufe0f\ufeff\ufff0-\ufff8\U0001bca0-\U0001bca3"
     "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
 )
-SHOWN_AS_SPACE = re.compile("[\u115f\u1160\u3164\uffa0\u2800]")
+AS_SPACE = str.maketrans(dict.fromkeys(BLANK_CHARACTERS, " "))
 
 
 def as_read(text):
@@ -95,7 +95,7 @@ def as_read(text):
     plain form (a no-break space, fullwidth letters), characters that show as nothing dropped
     and any run of spaces as one, so that "stop\u00a0 taking" is "stop taking"."""
     plain = DEFAULT_IGNORABLE.sub("", unicodedata.normalize("NFKC", text))
-    plain = SHOWN_AS_SPACE.sub(" ", plain)
+    plain = plain.translate(AS_SPACE)
     visible = "".join(char for char in plain if unicodedata.category(char) != "Cf")
     return " ".join(visible.split())
 
