@@ -29,6 +29,15 @@ def management_forms(html):
     )
 
 
+def moderator_edit(moderator, comment):
+    """A moderator's browser on the comment's admin page: (client, its URL, the hidden fields
+    its form posts besides the comment's)."""
+    client = Client()
+    client.force_login(moderator)
+    url = reverse("admin:comments_comment_change", args=[comment.pk])
+    return client, url, management_forms(client.get(url).content.decode())
+
+
 def posted(client, article, post, confirm, make_comment, body="My comment."):
     """A comment published at once (a confirmed commenter with an approved comment)."""
     make_comment(article, email="me@example.com", body="An older one.")
@@ -246,10 +255,7 @@ def test_a_moderator_edits_the_words_with_a_reason_kept_in_history(
     article, make_comment, moderator
 ):
     comment = make_comment(article, body="Call me on 0123 456 789.")
-    client = Client()
-    client.force_login(moderator)
-    url = reverse("admin:comments_comment_change", args=[comment.pk])
-    management = management_forms(client.get(url).content.decode())
+    client, url, management = moderator_edit(moderator, comment)
     missing = client.post(url, {**management, "body": "Call me.", "edit_reason": ""})
     assert "Say why the text is changed." in missing.content.decode()
     saved = client.post(
@@ -271,10 +277,7 @@ def test_a_moderator_edit_keeps_to_the_length_every_comment_keeps_to(
     article, make_comment, moderator
 ):
     comment = make_comment(article, body="Short.")
-    client = Client()
-    client.force_login(moderator)
-    url = reverse("admin:comments_comment_change", args=[comment.pk])
-    management = management_forms(client.get(url).content.decode())
+    client, url, management = moderator_edit(moderator, comment)
     long = "word " * 1001  # 5,005 characters
     response = client.post(url, {**management, "body": long, "edit_reason": "Expanded"})
     assertContains(response, "at most 5000 characters", status_code=200)
@@ -288,10 +291,7 @@ def test_a_moderator_edit_into_the_commenter_s_other_comment_is_a_form_error(
     """The database keeps one comment per commenter and words on an article."""
     make_comment(article, email="sam@example.com", body="Rest helps.")
     comment = make_comment(article, email="Sam@example.com", body="Rest helped me.")
-    client = Client()
-    client.force_login(moderator)
-    url = reverse("admin:comments_comment_change", args=[comment.pk])
-    management = management_forms(client.get(url).content.decode())
+    client, url, management = moderator_edit(moderator, comment)
 
     response = client.post(url, {**management, "body": "Rest helps.", "edit_reason": "Typo"})
 
