@@ -393,10 +393,9 @@ def etag_for(key, *reader_parts):
 
 def forms_part(request):
     """What a page with forms depends on besides its key: the reader's CSRF cookie (its token
-    is masked from it) and the form time's period, half the time a form stays valid. A browser
-    revalidating a page kept since either changed gets the page anew, not a 304 and a form
-    that would be refused."""
-    get_token(request)  # the secret the page's token is masked from, new on a first visit
+    is masked from it; ``get_token`` sets it on a first visit) and the form time's period, half
+    the time a form stays valid. A browser revalidating a page kept since either changed gets
+    the page anew, not a 304 and a form that would be refused."""
     period = settings.COMMENTS_FORM_MAX_AGE_SECONDS // 2
     return request.META["CSRF_COOKIE"], int(time.time() // period)
 
@@ -451,11 +450,11 @@ def reader_rating(request, author_id):
     return f"{rating.score}{rating.status}", fragment
 
 
-def fill(request, html, *, reader_rating=None):
+def fill(html, *, csrf_token, reader_rating=None):
     """The shared page (UTF-8 bytes) with this reader's pieces in place."""
     csrf, started = _placeholders()
-    if csrf in html:
-        html = html.replace(csrf, get_token(request).encode())
+    if csrf_token is not None:
+        html = html.replace(csrf, csrf_token.encode())
     html = started.sub(lambda match: make_form_token(int(match.group(1))).encode(), html)
     if reader_rating is not None:
         start, end = html.find(_RATING_START), html.find(_RATING_END)
@@ -500,6 +499,8 @@ class PageCacheMiddleware:
         score, fragment = (None, None)
         if page.rating_author is not None:
             score, fragment = reader_rating(request, page.rating_author(stamp))
+        # Masking the token costs as much as the rest of a cached answer: once per request.
+        csrf_token = get_token(request) if page.private else None
         etag = etag_for(key, score or "", *(forms_part(request) if page.private else ()))
         if etag in parse_etags(request.headers.get("If-None-Match", "")):
             response = HttpResponseNotModified()
@@ -513,7 +514,9 @@ class PageCacheMiddleware:
                 cache.set(key, cached, settings.PAGE_CACHE_SECONDS)
             local_pages.set(key, cached)
             content_type, html = cached
-            response = HttpResponse(fill(request, html, reader_rating=fragment), content_type)
+            response = HttpResponse(
+                fill(html, csrf_token=csrf_token, reader_rating=fragment), content_type
+            )
         response["ETag"] = etag
         if (modified := latest_time(stamp)) is not None:
             response["Last-Modified"] = http_date(modified.timestamp())

@@ -62,6 +62,9 @@ def main():
     parser.add_argument("--cached", action="store_true", help="with the page cache on")
     parser.add_argument("--layers", action="store_true", help="cProfile's time by layer")
     parser.add_argument("--top", type=int, default=0, help="the N costliest functions")
+    parser.add_argument(
+        "--queries", action="store_true", help="each query's time, and the Python time before it"
+    )
     options = parser.parse_args()
 
     # WhiteNoise wants the folder to exist; the page's static URLs do not need its files.
@@ -128,6 +131,9 @@ def main():
     cache = "cache on" if options.cached else "page cache off"
     print(f"{options.path} ({cache}, {size:,} bytes): {wall:.2f} ms wall, {cpu:.2f} ms CPU")
 
+    if options.queries:
+        print_query_timeline(get, options.requests)
+
     if options.layers or options.top:
         profile = cProfile.Profile()
         profile.enable()
@@ -147,6 +153,38 @@ def main():
         if options.top:
             print()
             stats.sort_stats("tottime").print_stats(options.top)
+
+
+def print_query_timeline(get, requests):
+    """For each query of a request, in order: the milliseconds of Python since the last query
+    (or the request's start) and the query's own, averaged over ``requests``; then the Python
+    after the last query (rendering, middleware)."""
+    from django.db import connection
+
+    gaps, durations, sqls, ends = collections.defaultdict(float), collections.Counter(), {}, []
+
+    def timed(execute, sql, params, many, context):
+        started = time.perf_counter()
+        gaps[len(ends)] += started - ends[-1]
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            ends.append(time.perf_counter())
+            durations[len(ends) - 1] += ends[-1] - started
+            sqls.setdefault(len(ends) - 1, sql)
+
+    tail = 0.0
+    with connection.execute_wrapper(timed):
+        for _ in range(requests):
+            ends[:] = [time.perf_counter()]
+            get()
+            tail += time.perf_counter() - ends[-1]
+    print(f"\n{'Python ms':>9} {'SQL ms':>7}  query (first words), a mean over {requests} requests")
+    for index in sorted(durations):
+        sql = " ".join(sqls[index].split())[:90]
+        python, query = gaps[index] / requests * 1000, durations[index] / requests * 1000
+        print(f"{python:9.2f} {query:7.2f}  {sql}")
+    print(f"{tail / requests * 1000:9.2f} {'':7}  after the last query")
 
 
 if __name__ == "__main__":
