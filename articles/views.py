@@ -90,9 +90,17 @@ def article_page_versions(slug, now):
     )
 
 
-# Every uncached article page runs it: compiled once, it costs a sixth of what it did.
+def live_related_articles(article, now):
+    return PublishedVersion.objects.live(now).related_to(article)
+
+
+# Every uncached article page runs them: compiled once, the page's version costs a sixth of
+# what it did to read.
 ARTICLE_PAGE_VERSIONS = CompiledQuery(
     PublishedVersion, article_page_versions, slug=str, now=datetime.datetime
+)
+RELATED_ARTICLES = CompiledQuery(
+    PublishedVersion, live_related_articles, article=int, now=datetime.datetime
 )
 
 
@@ -150,7 +158,7 @@ class ArticleDetailView(ParametersMixin, ArticleCommentsMixin, DetailView):
     def get_context_data(self, **kwargs):
         version = self.object
         context = super().get_context_data(
-            related_articles=PublishedVersion.objects.live().related_to(version.article_id),
+            related_articles=RELATED_ARTICLES.fetch(article=version.article_id, now=timezone.now()),
             **article_page_context(self.request, version, shared=self.shared),
             **kwargs,
         )

@@ -8,6 +8,8 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
+from symptomdb.compiled import CompiledQuery
+
 STARS = (5, 4, 3, 2, 1)
 
 
@@ -225,24 +227,6 @@ class AuthorAffiliationQuerySet(models.QuerySet):
         return self.filter(is_primary=True)
 
 
-def attach_primary_affiliations(*authors):
-    """Give each of ``authors`` its ``primary_affiliation_links``, all in one query.
-
-    The article page shows the byline's and the reviewer's places; one query serves both.
-    """
-    authors = [author for author in authors if author is not None]
-    links = (
-        AuthorAffiliation.objects.primary()
-        .filter(author__in=[author.pk for author in authors])
-        .select_related("affiliation")
-    )
-    by_author = {}
-    for link in links:
-        by_author.setdefault(link.author_id, []).append(link)
-    for author in authors:
-        author.primary_affiliation_links = by_author.get(author.pk, [])
-
-
 class AuthorAffiliation(models.Model):
     author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="affiliation_links")
     affiliation = models.ForeignKey(
@@ -271,6 +255,29 @@ class AuthorAffiliation(models.Model):
 
     def __str__(self):
         return f"{self.author.name} — {self.affiliation.name}"
+
+
+def byline_places(author, reviewer):
+    """The primary affiliation links of an article's author and of its medical reviewer."""
+    return (
+        AuthorAffiliation.objects.primary()
+        .filter(Q(author=author) | Q(author=reviewer))
+        .select_related("affiliation")
+    )
+
+
+# Read by every uncached article page (symptomdb.compiled).
+BYLINE_PLACES = CompiledQuery(AuthorAffiliation, byline_places, author=int, reviewer=int)
+
+
+def attach_primary_affiliations(author, reviewer):
+    """Give the article's author and medical reviewer their ``primary_affiliation_links``, in
+    one query: the article page shows both places."""
+    by_author = {}
+    for link in BYLINE_PLACES.fetch(author=author.pk, reviewer=reviewer.pk):
+        by_author.setdefault(link.author_id, []).append(link)
+    for person in (author, reviewer):
+        person.primary_affiliation_links = by_author.get(person.pk, [])
 
 
 class RatingQuerySet(models.QuerySet):

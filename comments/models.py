@@ -7,7 +7,6 @@ import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.html import linebreaks, urlize
@@ -180,12 +179,10 @@ class CommentQuerySet(models.QuerySet):
             "user__author_profile__id",
         )
 
-    def with_approved_replies(self):
-        """Each comment's approved replies, oldest first, as ``approved_replies``."""
-        replies = Comment.objects.approved().as_shown().order_by("created_at", "pk")
-        return self.prefetch_related(
-            Prefetch("replies", queryset=replies, to_attr="approved_replies")
-        )
+    def replies_to(self, threads):
+        """Replies to the comments of the queryset ``threads`` (which may be a slice), oldest
+        first: one query of a fixed shape however many threads there are."""
+        return self.filter(parent__in=threads.values("pk")).order_by("created_at", "pk")
 
     def by_email(self, email):
         return self.filter(email__iexact=email.strip()) if email.strip() else self.none()

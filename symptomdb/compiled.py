@@ -13,14 +13,21 @@ Django compiled.
 The builder must hand each value to the queryset as it is, and read nothing else that changes
 (settings, the time): those would be compiled in. A shape whose SQL changes with a value (an
 ``__in`` list made from it, a LIKE pattern, a slice computed from it) cannot be compiled so:
-compiling it raises ``ValueError`` when the samples show it.
+compiling it raises ``ValueError`` when the samples show it. Values that do shape the SQL, such
+as a page's slice, are named ``shaped``: each of their combinations is compiled on its own, and
+a process keeps the ``SHAPES_KEPT`` last used.
 """
 
 import copy
 import datetime
 import threading
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
+
+# Compilations kept per query and database: a crawler walking every page of a long thread
+# must not keep one for each.
+SHAPES_KEPT = 16
 
 # Two samples of each kind of value, unlike any value a query would hold by itself.
 _SAMPLES = {
@@ -43,28 +50,35 @@ class CompiledQuery:
     """``build(**values)``, a queryset of ``model``, compiled once per process and database.
 
     ``parameters`` names each value and its type (``str``, ``int`` or an aware
-    ``datetime.datetime``). ``fetch(**values)`` returns what ``list(build(**values))`` would.
+    ``datetime.datetime``); ``shaped`` names the values compiled into the SQL (ints).
+    ``fetch(**values)`` returns what ``list(build(**values))`` would.
     """
 
-    def __init__(self, model, build, **parameters):
+    def __init__(self, model, build, *, shaped=(), **parameters):
         unknown = set(parameters.values()) - set(_SAMPLES)
         if unknown:
             raise TypeError(f"Values of these types cannot be compiled in: {unknown}")
         self.model, self.build, self.parameters = model, build, parameters
+        self.shaped = tuple(shaped)
         self._compiled = {}
         self._lock = threading.Lock()
 
     def fetch(self, **values):
-        if values.keys() != self.parameters.keys():
-            raise TypeError(f"Expected the values {sorted(self.parameters)}, got {sorted(values)}")
-        for name, value in values.items():
-            if type(value) is not self.parameters[name]:
-                raise TypeError(f"{name} must be a {self.parameters[name].__name__}")
-        alias = router.db_for_read(self.model)
-        compiled = self._compiled.get(alias)
+        expected = {*self.parameters, *self.shaped}
+        if values.keys() != expected:
+            raise TypeError(f"Expected the values {sorted(expected)}, got {sorted(values)}")
+        for name, kind in [*self.parameters.items(), *((name, int) for name in self.shaped)]:
+            if type(values[name]) is not kind:
+                raise TypeError(f"{name} must be of type {kind.__name__}")
+        shape = tuple(values.pop(name) for name in self.shaped)
+        key = (router.db_for_read(self.model), shape)
+        compiled = self._compiled.get(key)
         if compiled is None:
             with self._lock:
-                compiled = self._compiled.setdefault(alias, _Compiled(self, alias))
+                compiled = self._compiled.get(key) or _Compiled(self, *key)
+                self._compiled[key] = compiled
+                if len(self._compiled) > SHAPES_KEPT:
+                    del self._compiled[next(iter(self._compiled))]  # the oldest
         return compiled.run(values)
 
 
@@ -72,12 +86,17 @@ class _Compiled:
     """One ``CompiledQuery`` on one database: the SQL, its parameters with the sample values,
     where each value goes, and the compiler that knows how to make rows into objects."""
 
-    def __init__(self, query, alias):
+    def __init__(self, query, alias, shape):
         self.alias = alias
+        self.shape = dict(zip(query.shaped, shape, strict=True))
         connection = connections[alias]
         samples = {name: _SAMPLES[kind](0, name) for name, kind in query.parameters.items()}
-        self.queryset, self.compiler, self.sql, self.params = self.compile(query, samples)
         self.slots = {}
+        try:
+            self.queryset, self.compiler, self.sql, self.params = self.compile(query, samples)
+        except EmptyResultSet:  # e.g. an empty slice: no SQL, and no rows whatever the values
+            self.sql = None
+            return
         for name, kind in query.parameters.items():
             other = {**samples, name: _SAMPLES[kind](1, name)}
             _queryset, _compiler, sql, params = self.compile(query, other)
@@ -96,12 +115,14 @@ class _Compiled:
             self.slots[name] = positions
 
     def compile(self, query, values):
-        queryset = query.build(**values).using(self.alias)
+        queryset = query.build(**values, **self.shape).using(self.alias)
         compiler = queryset.query.get_compiler(using=self.alias)
         sql, params = compiler.as_sql()
         return queryset, compiler, sql, tuple(params)
 
     def run(self, values):
+        if self.sql is None:
+            return []
         connection = connections[self.alias]  # this thread's
         params = list(self.params)
         for name, positions in self.slots.items():

@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from articles.models import Category, PublishedVersion
-from symptomdb.compiled import CompiledQuery
+from symptomdb.compiled import SHAPES_KEPT, CompiledQuery
 
 
 def live_at(slug, now):
@@ -92,7 +92,7 @@ def test_a_slice_computed_from_a_value_is_refused(db):
 
 def test_values_must_be_the_ones_named_and_of_their_type(db):
     compiled = CompiledQuery(Category, lambda slug: Category.objects.filter(slug=slug), slug=str)
-    with pytest.raises(TypeError, match="slug must be a str"):
+    with pytest.raises(TypeError, match="slug must be of type str"):
         compiled.fetch(slug=3)
     with pytest.raises(TypeError, match="Expected the values"):
         compiled.fetch(name="lungs")
@@ -119,3 +119,25 @@ def test_each_thread_runs_it_on_its_own_connection(make_article):
     thread.join()
     assert [row.pk for row in found] == [version.pk]
     assert connections_used[0] is not connection.connection
+
+
+def test_shaped_values_are_compiled_in_each_shape_on_its_own(db):
+    names = [f"Category {letter}" for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"]
+    for name in names:
+        Category.objects.create(name=name, slug=name.lower().replace(" ", "-"))
+
+    def named_after(name, start, stop):
+        return Category.objects.filter(name__gt=name).order_by("name")[start:stop]
+
+    compiled = CompiledQuery(Category, named_after, name=str, shaped=("start", "stop"))
+    for start in range(0, 26, 3):
+        rows = compiled.fetch(name="Category", start=start, stop=start + 3)
+        assert [row.name for row in rows] == names[start : start + 3]
+    assert compiled.fetch(name="Category", start=4, stop=4) == []  # no SQL at all
+    assert compiled.fetch(name="Nothing", start=0, stop=3) == []
+    # A crawler walking every page makes a process keep only the last few compilations.
+    for start in range(40):
+        compiled.fetch(name="Category", start=start, stop=start + 1)
+    assert len(compiled._compiled) == SHAPES_KEPT
+    with pytest.raises(TypeError, match="start must be of type int"):
+        compiled.fetch(name="Category", start="0", stop=3)

@@ -98,6 +98,33 @@ def test_comments_are_paginated_past_fifty(client, article, make_comment):
     assert "Comment number 51." in second
 
 
+def test_each_page_of_threads_shows_its_own_threads_approved_replies(
+    client, article, make_comment, settings
+):
+    settings.COMMENTS_PER_PAGE = 2
+    threads = [make_comment(article, body=f"Thread {number}.") for number in range(1, 5)]
+    for thread in threads:
+        make_comment(article, parent=thread, body=f"Reply to {thread.body}")
+    make_comment(article, parent=threads[2], body="Second reply to Thread 3.")
+    make_comment(article, parent=threads[2], body="Held reply.", status=Comment.Status.PENDING)
+    url = article.get_absolute_url()
+
+    def shown(query):
+        page = client.get(url + query).content.decode()
+        return re.findall(
+            r"(?:Thread \d\.|Reply to Thread \d\.|Second reply[^<]*|Held reply)", page
+        )
+
+    assert shown("") == ["Thread 1.", "Reply to Thread 1.", "Thread 2.", "Reply to Thread 2."]
+    assert shown("?comments=2") == [
+        "Thread 3.",
+        "Reply to Thread 3.",
+        "Second reply to Thread 3.",
+        "Thread 4.",
+        "Reply to Thread 4.",
+    ]
+
+
 def test_replies_from_author_accounts_carry_a_badge(
     client, article, make_comment, django_user_model, author
 ):
