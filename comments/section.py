@@ -6,7 +6,7 @@ own data: no pending comments, no notice, no remembered name, and a placeholder 
 start time (``articles.page_cache`` fills it in per request).
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache, cached_property
 
 from django.conf import settings
@@ -78,28 +78,57 @@ def threads_on_page(article, start, stop):
     return Comment.objects.for_article(article).approved().threads().as_shown()[start:stop]
 
 
-def replies_on_page(article, start, stop):
-    """The approved replies to the threads ``threads_on_page`` reads."""
-    return Comment.objects.approved().as_shown().replies_to(threads_on_page(article, start, stop))
+def replies_on_page(article, first_at, first_id, last_at, last_id):
+    """The approved replies to the threads of ``article`` from the first one a page shows to
+    its last (``Comment.objects.replies_to_threads_between``)."""
+    return (
+        Comment.objects.for_article(article)
+        .approved()
+        .as_shown()
+        .replies_to_threads_between(first_at, first_id, last_at, last_id)
+    )
 
 
 # Every uncached article page reads them (symptomdb.compiled), the slice compiled in.
 PAGE_THREADS = CompiledQuery(Comment, threads_on_page, article=int, shaped=("start", "stop"))
-PAGE_REPLIES = CompiledQuery(Comment, replies_on_page, article=int, shaped=("start", "stop"))
+PAGE_REPLIES = CompiledQuery(
+    Comment,
+    replies_on_page,
+    article=int,
+    first_at=datetime,
+    first_id=int,
+    last_at=datetime,
+    last_id=int,
+)
 
 
 class ArticleThreads:
     """An article's approved threads as its paginator slices them: a page's threads with their
     approved replies (``approved_replies``), in two queries."""
 
-    def __init__(self, article):
-        self.article = article
+    def __init__(self, article, per_page):
+        self.article, self.per_page = article, per_page
 
     def __getitem__(self, page):
-        values = {"article": self.article, "start": page.start, "stop": page.stop}
-        threads = PAGE_THREADS.fetch(**values)
+        # Read as a whole page: the paginator ends the last page at the count it was told,
+        # and each count would otherwise be a shape of its own.
+        size = page.stop - page.start
+        threads = PAGE_THREADS.fetch(
+            article=self.article, start=page.start, stop=page.start + max(size, self.per_page)
+        )[:size]
+        if not threads:
+            return []
+        # The replies of the threads read, found by their bounds: a thread approved meanwhile
+        # cannot take a shown thread's replies away.
+        first, last = threads[0], threads[-1]
         replies = {}
-        for reply in PAGE_REPLIES.fetch(**values) if threads else ():
+        for reply in PAGE_REPLIES.fetch(
+            article=self.article,
+            first_at=first.created_at,
+            first_id=first.pk,
+            last_at=last.created_at,
+            last_id=last.pk,
+        ):
             replies.setdefault(reply.parent_id, []).append(reply)
         for thread in threads:
             thread.approved_replies = replies.get(thread.pk, [])
@@ -123,7 +152,7 @@ def comment_page(paginator, number, *, strict):
     past the last is not found (each would be one more page to cache); else, answering a post,
     the nearest page, so that the reader's form with their text is shown whatever happened."""
     if not strict:
-        return paginator.get_page(number)
+        return paginator.get_page(paginator.num_pages if number == "last" else number)
     try:
         return paginator.page(paginator.num_pages if number == "last" else (number or 1))
     except InvalidPage:
@@ -139,7 +168,7 @@ def comment_section(request, version, *, form=None, shared=False):
     is_open = comments_open(version)
     comments = Comment.objects.for_article(version.article_id)
     paginator = CountedPaginator(
-        ArticleThreads(version.article_id),
+        ArticleThreads(version.article_id, settings.COMMENTS_PER_PAGE),
         settings.COMMENTS_PER_PAGE,
         count=version.approved_threads,
     )

@@ -18,25 +18,38 @@ as a page's slice, are named ``shaped``: each of their combinations is compiled 
 a process keeps the ``SHAPES_KEPT`` last used.
 """
 
+import collections
 import copy
 import datetime
 import threading
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 
-# Compilations kept per query and database: a crawler walking every page of a long thread
-# must not keep one for each.
+# Compilations kept per query and database, the least recently used dropped first: a crawler
+# walking every page of a long thread must not make a process keep one for each.
 SHAPES_KEPT = 16
 
-# Two samples of each kind of value, unlike any value a query would hold by itself.
-_SAMPLES = {
-    str: lambda index, name: f"compiled-query-sample-{index}-{name}",
-    int: lambda index, name: 918_273_645 + 1_000 * index + len(name),
-    datetime.datetime: lambda index, name: datetime.datetime(
-        2001 + index, 2, 3, 4, 5, 6, len(name), tzinfo=datetime.UTC
-    ),
-}
+
+# Two samples of each kind of value. Strings have capitals, spaces and an accent, so that a
+# builder that lowers, strips or slugifies its value is caught rather than sent the raw one;
+# ints are small, so that they fit every integer column.
+def _sample(kind, index, name):
+    if kind is str:
+        return f" Compiled Query Sämple {index} {name} "
+    if kind is int:
+        return 3 + 2 * index + 4 * len(name)
+    return datetime.datetime(
+        2001 + index,
+        2,
+        3,
+        4,
+        5,
+        6,
+        len(name),
+        tzinfo=datetime.UTC if settings.USE_TZ else None,
+    )
 
 
 def _adapted(connection, value):
@@ -49,18 +62,18 @@ def _adapted(connection, value):
 class CompiledQuery:
     """``build(**values)``, a queryset of ``model``, compiled once per process and database.
 
-    ``parameters`` names each value and its type (``str``, ``int`` or an aware
-    ``datetime.datetime``); ``shaped`` names the values compiled into the SQL (ints).
+    ``parameters`` names each value and its type (``str``, ``int`` or ``datetime.datetime``);
+    ``shaped`` names the values compiled into the SQL (ints).
     ``fetch(**values)`` returns what ``list(build(**values))`` would.
     """
 
     def __init__(self, model, build, *, shaped=(), **parameters):
-        unknown = set(parameters.values()) - set(_SAMPLES)
+        unknown = set(parameters.values()) - {str, int, datetime.datetime}
         if unknown:
             raise TypeError(f"Values of these types cannot be compiled in: {unknown}")
         self.model, self.build, self.parameters = model, build, parameters
         self.shaped = tuple(shaped)
-        self._compiled = {}
+        self._compiled = collections.OrderedDict()
         self._lock = threading.Lock()
 
     def fetch(self, **values):
@@ -72,13 +85,18 @@ class CompiledQuery:
                 raise TypeError(f"{name} must be of type {kind.__name__}")
         shape = tuple(values.pop(name) for name in self.shaped)
         key = (router.db_for_read(self.model), shape)
-        compiled = self._compiled.get(key)
+        with self._lock:
+            compiled = self._compiled.get(key)
+            if compiled is not None:
+                self._compiled.move_to_end(key)
         if compiled is None:
+            # Outside the lock: other shapes are not kept waiting. Two threads may both compile
+            # a new shape; one result is kept.
+            compiled = _Compiled(self, *key)
             with self._lock:
-                compiled = self._compiled.get(key) or _Compiled(self, *key)
                 self._compiled[key] = compiled
-                if len(self._compiled) > SHAPES_KEPT:
-                    del self._compiled[next(iter(self._compiled))]  # the oldest
+                while len(self._compiled) > SHAPES_KEPT:
+                    self._compiled.popitem(last=False)
         return compiled.run(values)
 
 
@@ -90,15 +108,20 @@ class _Compiled:
         self.alias = alias
         self.shape = dict(zip(query.shaped, shape, strict=True))
         connection = connections[alias]
-        samples = {name: _SAMPLES[kind](0, name) for name, kind in query.parameters.items()}
+        samples = {name: _sample(kind, 0, name) for name, kind in query.parameters.items()}
         self.slots = {}
         try:
             self.queryset, self.compiler, self.sql, self.params = self.compile(query, samples)
         except EmptyResultSet:  # e.g. an empty slice: no SQL, and no rows whatever the values
-            self.sql = None
-            return
+            others = {name: _sample(kind, 1, name) for name, kind in query.parameters.items()}
+            try:
+                self.compile(query, others)
+            except EmptyResultSet:
+                self.sql = None
+                return
+            raise ValueError(f"Whether {query.build!r} has any rows depends on a value") from None
         for name, kind in query.parameters.items():
-            other = {**samples, name: _SAMPLES[kind](1, name)}
+            other = {**samples, name: _sample(kind, 1, name)}
             _queryset, _compiler, sql, params = self.compile(query, other)
             if sql != self.sql or len(params) != len(self.params):
                 raise ValueError(f"The SQL of {query.build!r} changes with {name}")

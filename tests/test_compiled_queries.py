@@ -7,8 +7,11 @@ import threading
 import pytest
 from django.db import connection
 from django.utils import timezone
+from django.utils.text import slugify
 
 from articles.models import Category, PublishedVersion
+from articles.views import article_page_versions
+from authors.models import Rating
 from symptomdb.compiled import SHAPES_KEPT, CompiledQuery
 
 
@@ -75,9 +78,12 @@ def test_prefetches_run_after_the_compiled_query(make_article, django_assert_num
     [
         (lambda name: Category.objects.filter(name__icontains=name), "parameter of its own"),
         (lambda name: Category.objects.all(), "parameter of its own"),
-        (lambda name: Category.objects.filter(name__in=name.split("-")), "parameter of its own"),
+        (lambda name: Category.objects.filter(name__in=name.split()), "parameter of its own"),
+        (lambda name: Category.objects.filter(name=name.lower()), "parameter of its own"),
+        (lambda name: Category.objects.filter(name=name.strip()), "parameter of its own"),
+        (lambda name: Category.objects.filter(slug=slugify(name)), "parameter of its own"),
     ],
-    ids=["inside a pattern", "not used", "a list made from it"],
+    ids=["inside a pattern", "not used", "a list made from it", "lowered", "stripped", "slug"],
 )
 def test_shapes_whose_sql_depends_on_a_value_are_refused(db, build, problem):
     with pytest.raises(ValueError, match=problem):
@@ -141,3 +147,33 @@ def test_shaped_values_are_compiled_in_each_shape_on_its_own(db):
     assert len(compiled._compiled) == SHAPES_KEPT
     with pytest.raises(TypeError, match="start must be of type int"):
         compiled.fetch(name="Category", start="0", stop=3)
+
+
+def test_small_integer_columns_get_their_values(author, rate):
+    rate(author, 4, 1)
+    rate(author, 2, 2)
+    compiled = CompiledQuery(Rating, lambda score: Rating.objects.filter(score=score), score=int)
+    for score in (4, 2, 5):
+        assert compiled.fetch(score=score) == list(Rating.objects.filter(score=score))
+    assert len(compiled.fetch(score=4)) == 1
+
+
+def test_a_query_whose_emptiness_depends_on_a_value_is_refused(db):
+    # Django knows without asking that `pk IN ()` has no row: the compiled query must not take
+    # that for the answer whatever the value.
+    def only_odd(number):
+        return Rating.objects.filter(pk__in=[number] if number % 4 == 1 else [])
+
+    with pytest.raises(ValueError, match="depends on a value"):
+        CompiledQuery(Rating, only_odd, number=int).fetch(number=7)
+
+
+def test_without_time_zones_too(make_article, settings):
+    version = make_article().published_versions.get()
+    settings.USE_TZ = False
+    compiled = CompiledQuery(
+        PublishedVersion, article_page_versions, slug=str, now=datetime.datetime
+    )
+    now = timezone.now()
+    assert [row.pk for row in compiled.fetch(slug=version.slug, now=now)] == [version.pk]
+    assert list(article_page_versions(version.slug, now)) == [version]

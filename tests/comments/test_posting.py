@@ -5,10 +5,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
 from comments.models import Comment, CommentSettings
+from comments.section import PAGE_THREADS
 from symptomdb.addresses import address_hash
 
 pytestmark = pytest.mark.django_db
@@ -123,6 +125,36 @@ def test_each_page_of_threads_shows_its_own_threads_approved_replies(
         "Thread 4.",
         "Reply to Thread 4.",
     ]
+
+
+def test_first_pages_of_any_length_share_one_compiled_query(client, make_article, make_comment):
+    # The paginator ends a last page at the thread count: were that the query's shape, every
+    # count would be compiled on its own, and a process would keep compiling.
+    before = set(PAGE_THREADS._compiled)
+    for count in range(1, 19):
+        article = make_article(sections=1)
+        for _ in range(count):
+            make_comment(article, body=f"Thread of {count}.")
+        assert (
+            client.get(article.get_absolute_url()).content.decode().count(f"Thread of {count}.")
+            == count
+        )
+    compiled = {shape for _alias, shape in set(PAGE_THREADS._compiled) - before}
+    assert compiled <= {(0, settings.COMMENTS_PER_PAGE)}
+
+
+def test_a_refused_post_to_the_last_page_shows_the_last_page(
+    client, article, make_comment, post, post_comment_url, comment_data
+):
+    for _ in range(51):
+        make_comment(article)
+    response = client.post(
+        post_comment_url(article) + "?comments=last", comment_data(article, body="")
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Comment number 51." in page
+    assert "Comment number 50." not in page
 
 
 def test_replies_from_author_accounts_carry_a_badge(
