@@ -179,18 +179,19 @@ class CommentQuerySet(models.QuerySet):
             "user__author_profile__id",
         )
 
-    def replies_to_threads_between(self, first_at, first_id, last_at, last_id):
-        """Replies to the threads from the one created at ``first_at`` with id ``first_id`` to
-        the one at ``last_at`` with ``last_id``, in the order of ``threads()``; oldest first.
-        Bounds, not a list of ids: one query of a fixed shape however many threads a page
-        shows. It may include replies to threads between them that a page did not read."""
-        from_first = models.Q(parent__created_at__gt=first_at) | models.Q(
-            parent__created_at=first_at, parent_id__gte=first_id
+    def between(self, first_at, first_id, last_at, last_id):
+        """Comments from the one created at ``first_at`` with id ``first_id`` to the one at
+        ``last_at`` with ``last_id``, both included, in the order of ``threads()``. Bounds, not
+        a list of ids: one query of a fixed shape however many comments it spans."""
+        return (
+            self.filter(created_at__gte=first_at, created_at__lte=last_at)
+            .exclude(created_at=first_at, pk__lt=first_id)
+            .exclude(created_at=last_at, pk__gt=last_id)
         )
-        to_last = models.Q(parent__created_at__lt=last_at) | models.Q(
-            parent__created_at=last_at, parent_id__lte=last_id
-        )
-        return self.filter(from_first & to_last).order_by("created_at", "pk")
+
+    def replies_to(self, threads):
+        """Replies to the comments of the queryset ``threads``, oldest first."""
+        return self.filter(parent__in=threads.values("pk")).order_by("created_at", "pk")
 
     def by_email(self, email):
         return self.filter(email__iexact=email.strip()) if email.strip() else self.none()

@@ -79,14 +79,12 @@ def threads_on_page(article, start, stop):
 
 
 def replies_on_page(article, first_at, first_id, last_at, last_id):
-    """The approved replies to the threads of ``article`` from the first one a page shows to
-    its last (``Comment.objects.replies_to_threads_between``)."""
-    return (
-        Comment.objects.for_article(article)
-        .approved()
-        .as_shown()
-        .replies_to_threads_between(first_at, first_id, last_at, last_id)
-    )
+    """The approved replies to the approved threads of ``article`` from the first one a page
+    shows to its last. It may include replies to threads approved between them since the page
+    read its threads."""
+    comments = Comment.objects.for_article(article).approved()
+    threads = comments.threads().between(first_at, first_id, last_at, last_id)
+    return comments.as_shown().replies_to(threads)
 
 
 # Every uncached article page reads them (symptomdb.compiled), the slice compiled in.
