@@ -91,6 +91,7 @@ def article_page_versions(slug, now):
 
 
 def live_related_articles(article, now):
+    """The live versions of the articles listed as related to ``article``, in order."""
     return PublishedVersion.objects.live(now).related_to(article)
 
 
