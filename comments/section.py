@@ -149,10 +149,12 @@ def comment_page(paginator, number, *, strict):
     """The page of threads ``?comments=`` asks for (a number or "last"). ``strict``: a page
     past the last is not found (each would be one more page to cache); else, answering a post,
     the nearest page, so that the reader's form with their text is shown whatever happened."""
+    if number == "last":
+        number = paginator.num_pages
     if not strict:
-        return paginator.get_page(paginator.num_pages if number == "last" else number)
+        return paginator.get_page(number)
     try:
-        return paginator.page(paginator.num_pages if number == "last" else (number or 1))
+        return paginator.page(number or 1)
     except InvalidPage:
         raise Http404("There is no such page of comments.") from None
 
