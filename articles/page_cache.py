@@ -33,7 +33,6 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseNotModified
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -44,6 +43,7 @@ from authors.models import Author
 from authors.ratings import anonymous_reader, current_rating
 from comments.forms import make_form_token
 from comments.section import placeholder_secret, started_placeholder_pattern
+from symptomdb.csrf import get_token
 from symptomdb.release import release_id
 
 from .models import (

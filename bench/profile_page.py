@@ -65,6 +65,9 @@ def main():
     parser.add_argument(
         "--queries", action="store_true", help="each query's time, and the Python time before it"
     )
+    parser.add_argument(
+        "--templates", action="store_true", help="each template's own time (its includes apart)"
+    )
     options = parser.parse_args()
 
     # WhiteNoise wants the folder to exist; the page's static URLs do not need its files.
@@ -134,6 +137,9 @@ def main():
     if options.queries:
         print_query_timeline(get, options.requests)
 
+    if options.templates:
+        print_template_times(get, options.requests)
+
     if options.layers or options.top:
         profile = cProfile.Profile()
         profile.enable()
@@ -185,6 +191,39 @@ def print_query_timeline(get, requests):
         python, query = gaps[index] / requests * 1000, durations[index] / requests * 1000
         print(f"{python:9.2f} {query:7.2f}  {sql}")
     print(f"{tail / requests * 1000:9.2f} {'':7}  after the last query")
+
+
+def print_template_times(get, requests):
+    """Each template's milliseconds a request, its own (the templates it includes or extends
+    counted apart) and with them, averaged over ``requests``."""
+    from django.template.base import Template
+
+    own, total, stack = collections.Counter(), collections.Counter(), []
+    original = Template._render
+
+    def timed(template, context):
+        stack.append(0.0)
+        started = time.perf_counter()
+        try:
+            return original(template, context)
+        finally:
+            spent = time.perf_counter() - started
+            nested = stack.pop()
+            own[template.origin.template_name] += spent - nested
+            total[template.origin.template_name] += spent
+            if stack:
+                stack[-1] += spent
+
+    Template._render = timed
+    try:
+        for _ in range(requests):
+            get()
+    finally:
+        Template._render = original
+    print(f"\n{'own ms':>7} {'with':>7}  template, a mean over {requests} requests")
+    for name, seconds in own.most_common():
+        print(f"{seconds / requests * 1000:7.2f} {total[name] / requests * 1000:7.2f}  {name}")
+    print(f"{sum(own.values()) / requests * 1000:7.2f} {'':7}  in all")
 
 
 if __name__ == "__main__":

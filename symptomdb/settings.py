@@ -118,6 +118,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                # In place of Django's built-in one: the same tokens, made faster.
+                "symptomdb.csrf.csrf",
             ],
         },
     },
