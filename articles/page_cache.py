@@ -41,7 +41,7 @@ from django.utils.http import http_date, parse_etags, quote_etag
 
 from authors.models import Author
 from authors.ratings import anonymous_reader, current_rating
-from comments.forms import make_form_token
+from comments.forms import form_token_now
 from comments.section import placeholder_secret, started_placeholder_pattern
 from symptomdb.csrf import get_token
 from symptomdb.release import release_id
@@ -455,7 +455,7 @@ def fill(html, *, csrf_token, reader_rating=None):
     csrf, started = _placeholders()
     if csrf_token is not None:
         html = html.replace(csrf, csrf_token.encode())
-    html = started.sub(lambda match: make_form_token(int(match.group(1))).encode(), html)
+    html = started.sub(lambda match: form_token_now(match.group(1)).encode(), html)
     if reader_rating is not None:
         start, end = html.find(_RATING_START), html.find(_RATING_END)
         if start >= 0 and end > start:
