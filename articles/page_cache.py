@@ -240,10 +240,12 @@ def _generation():
         return tuple(cursor.fetchall())
 
 
-def latest_time(stamp):
-    """The newest moment among a stamp's parts: the page's Last-Modified."""
+@functools.lru_cache(maxsize=LOCAL_PAGES)
+def last_modified(stamp):
+    """The page's Last-Modified header: the newest moment among its stamp's parts (None if it
+    has none). Kept per stamp: most readers ask for the same few pages."""
     moments = [moment for part in stamp if isinstance(moment := _moment(part), datetime)]
-    return max(moments) if moments else None
+    return http_date(max(moments).timestamp()) if moments else None
 
 
 # What each cached page needs: its stamp, which query parameters vary it, whether it carries
@@ -382,9 +384,13 @@ def key_for(kind, *parts):
     # And the placeholders' secret: pages stored under another secret key hold placeholders
     # this process could not fill in.
     identity = (release_id(), STORED_FORMAT, placeholder_secret())
-    digest = hashlib.sha256(repr((*identity, *parts)).encode()).hexdigest()
-    digest = digest[:40]
-    return f"page:{kind}:{digest}"
+    return _digest(kind, identity, parts)
+
+
+@functools.lru_cache(maxsize=LOCAL_PAGES)
+def _digest(kind, identity, parts):
+    """Kept per page: hashing its parts costs less than writing them out for SHA-256."""
+    return f"page:{kind}:{hashlib.sha256(repr((*identity, *parts)).encode()).hexdigest()[:40]}"
 
 
 def etag_for(key, *reader_parts):
@@ -495,7 +501,8 @@ class PageCacheMiddleware:
         # The address it was asked by too: pages carry absolute URLs (canonical, feeds, JSON-LD),
         # and a page rendered for one allowed host must not name it to readers of another.
         origin = (request.scheme, request.get_host())
-        key = key_for(view_name, origin, request.path, sorted(request.GET.lists()), stamp)
+        parameters = tuple((name, tuple(values)) for name, values in sorted(request.GET.lists()))
+        key = key_for(view_name, origin, request.path, parameters, stamp)
         score, fragment = (None, None)
         if page.rating_author is not None:
             score, fragment = reader_rating(request, page.rating_author(stamp))
@@ -518,8 +525,8 @@ class PageCacheMiddleware:
                 fill(html, csrf_token=csrf_token, reader_rating=fragment), content_type
             )
         response["ETag"] = etag
-        if (modified := latest_time(stamp)) is not None:
-            response["Last-Modified"] = http_date(modified.timestamp())
+        if (modified := last_modified(stamp)) is not None:
+            response["Last-Modified"] = modified
         # A response of our own making: its headers are set, not merged.
         if page.private:
             response["Cache-Control"] = "private, no-cache"
