@@ -390,9 +390,11 @@ def import_article(parsed, *, author=None, by=None):
         (position, section.heading, section.kind, section.body)
         for position, section in enumerate(parsed.sections, start=1)
     ]
-    stored = list(article.sections.order_by("position"))
+    # A new article has no sections or references yet: nothing to read or replace.
+    stored = [] if outcome == "created" else list(article.sections.order_by("position"))
     if [(s.position, s.heading, s.kind, s.body) for s in stored] != wanted:
-        article.sections.all().delete()
+        if stored:
+            article.sections.all().delete()
         anchors = set()
         stored = Section.objects.bulk_create(
             Section(
@@ -410,7 +412,8 @@ def import_article(parsed, *, author=None, by=None):
             article.save(update_fields=["updated_at"])
     if outcome != "unchanged":
         # The content as just written; the references are the admin's, read as they are.
-        content = article.content(sections=stored, references=article.references.all())
+        references = [] if outcome == "created" else article.references.all()
+        content = article.content(sections=stored, references=references)
         summary = "Imported from a file" if outcome == "created" else ""
         record_revision(article, by=by, summary=summary, content=content)
     return ImportResult(article=article, outcome=outcome)

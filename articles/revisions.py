@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Max, Prefetch
+from django.db.models import Prefetch
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -61,10 +61,9 @@ def record_revision(article, *, by=None, summary="", content=None):
     if latest is not None and latest.fingerprint == digest:
         return latest
     described = summary or describe(latest.content if latest else None, content)
-    number = (Revision.objects.filter(article=article).aggregate(n=Max("number"))["n"] or 0) + 1
     return Revision.objects.create(
         article=article,
-        number=number,
+        number=latest.number + 1 if latest else 1,
         content=content,
         fingerprint=digest,
         summary=described[:500],
