@@ -415,7 +415,7 @@ def import_article(parsed, *, author=None, by=None):
         references = [] if outcome == "created" else article.references.all()
         content = article.content(sections=stored, references=references)
         summary = "Imported from a file" if outcome == "created" else ""
-        record_revision(article, by=by, summary=summary, content=content)
+        record_revision(article, by=by, summary=summary, content=content, new=outcome == "created")
     return ImportResult(article=article, outcome=outcome)
 
 

@@ -49,15 +49,16 @@ def latest_revision(article):
 
 
 @transaction.atomic
-def record_revision(article, *, by=None, summary="", content=None):
+def record_revision(article, *, by=None, summary="", content=None, new=False):
     """Store the working copy as a new revision unless it equals the latest; return the latest.
 
     ``summary`` overrides the computed description of what changed (e.g. "Restored revision 2");
-    ``content`` is the working copy's content when the caller has it already (the importer).
+    ``content`` is the working copy's content when the caller has it already (the importer);
+    ``new`` says the caller has just created the article, which has no revision to read yet.
     """
     content = content or current_content(article)
     digest = fingerprint(content)
-    latest = latest_revision(article)
+    latest = None if new else latest_revision(article)
     if latest is not None and latest.fingerprint == digest:
         return latest
     described = summary or describe(latest.content if latest else None, content)
