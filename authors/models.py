@@ -19,6 +19,10 @@ class StarShare:
     count: int
     percent: int
 
+    @property
+    def label(self):
+        return f"{self.stars} star{'' if self.stars == 1 else 's'}"
+
 
 @dataclass(frozen=True)
 class RatingSummary:
@@ -28,6 +32,10 @@ class RatingSummary:
     average: float | None
     shares: tuple[StarShare, ...]
     enough: bool
+
+    @property
+    def count_label(self):
+        return f"{self.count} rating{'' if self.count == 1 else 's'}"
 
     def as_dict(self):
         return {
