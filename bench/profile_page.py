@@ -5,7 +5,8 @@ production settings on the bench database (`make bench` fills it), the page cach
 `--cached`: no server, no test client (whose template signals cost more than some pages). Prints
 the wall and CPU milliseconds per request (best of 5 rounds, after a warm-up), then, with
 `--layers`, cProfile's time split by layer (templates, ORM, database driver, ...), or with
-`--top N`, the N functions that take the most time themselves. The profiler roughly doubles
+`--top N`, the N functions that take the most time themselves; with `--queries`, each query's
+time; with `--templates`, each template's. The profiler roughly doubles
 every figure; compare layers with each other, not with the timings above.
 
 Static files are served unfingerprinted (no `collectstatic` needed): one dictionary lookup per
