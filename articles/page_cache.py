@@ -240,7 +240,8 @@ def _generation():
         return tuple(cursor.fetchall())
 
 
-@functools.lru_cache(maxsize=LOCAL_PAGES)
+# typed: a stamp's parts compare by value, and 1 == True == 1.0 must not share an entry.
+@functools.lru_cache(maxsize=LOCAL_PAGES, typed=True)
 def last_modified(stamp):
     """The page's Last-Modified header: the newest moment among its stamp's parts (None if it
     has none). Kept per stamp: most readers ask for the same few pages."""
@@ -387,7 +388,7 @@ def key_for(kind, *parts):
     return _digest(kind, identity, parts)
 
 
-@functools.lru_cache(maxsize=LOCAL_PAGES)
+@functools.lru_cache(maxsize=LOCAL_PAGES, typed=True)
 def _digest(kind, identity, parts):
     """Kept per page: hashing its parts costs less than writing them out for SHA-256."""
     return f"page:{kind}:{hashlib.sha256(repr((*identity, *parts)).encode()).hexdigest()[:40]}"

@@ -40,7 +40,9 @@ _SIGNED_THIS_SECOND = {}
 
 def form_token_now(article_id):
     """The token of a form shown now. Its time is in whole seconds, rounded up: a form never
-    seems older than it is, so a robot posting at once is held as surely."""
+    seems older than it is, so a robot posting at once is held as surely. A person posting
+    within a second of ``COMMENTS_MIN_SECONDS_TO_POST`` may be held for a moderator (their
+    comment waits, it is not lost)."""
     shown_at = math.ceil(time.time())
     key = (int(article_id), shown_at, settings.SECRET_KEY)
     token = _SIGNED_THIS_SECOND.get(key)

@@ -38,11 +38,12 @@ def new_secret():
 
 
 def masked(secret):
-    """The token for a form: a new mask, then the secret shifted by it (Django's format)."""
+    """The token for a form: a new mask, then the secret shifted by it (Django's format). A
+    secret of the wrong length gives a token Django refuses, as Django's own would."""
     mask = _random_positions(CSRF_SECRET_LENGTH)
     shifted = bytes(
         (_POSITION[character] + offset) % _SIZE
-        for character, offset in zip(secret.encode(), mask, strict=True)
+        for character, offset in zip(secret.encode(), mask, strict=False)
     )
     return (mask + shifted).translate(_CHARACTER).decode()
 

@@ -53,6 +53,7 @@ def test_a_new_visitor_gets_a_cookie_whose_secret_the_pages_token_carries(make_a
         assert accepted(secret, token)
         # A reader keeps their cookie; each page masks it anew.
         again = reader.get(url)
+        assert again.cookies["csrftoken"].value == secret  # renewed, not replaced
         assert TOKEN.search(again.text).group(1) != token
         assert accepted(secret, TOKEN.search(again.text).group(1))
 
@@ -67,6 +68,6 @@ def test_secrets_are_new_for_each_visitor_and_even_over_the_alphabet():
         counts.update(secret)
     assert len(seen) == 2000
     # 64,000 characters: about 1,032 of each of the 62, give or take 32. A bias as small as
-    # one value of a byte in 256 more likely than the others puts some near 1,290.
+    # mapping all 256 byte values onto the 62 characters puts 8 of them near 1,250.
     assert set(counts) == set(ALPHABET)
     assert all(830 < count < 1235 for count in counts.values()), counts

@@ -98,7 +98,7 @@ def test_a_page_of_comments_past_the_last_is_not_found(make_article, make_commen
         assert Client().get(url, {"comments": beyond}).status_code == 404
 
 
-def test_each_reader_gets_their_own_csrf_and_form_tokens_and_their_post_works(make_article):
+def test_each_reader_gets_their_own_csrf_token_and_form_time_and_their_post_works(make_article):
     article = make_article()
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     page(first, article.get_absolute_url())
