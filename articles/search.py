@@ -203,7 +203,9 @@ class SearchResults:
         if self.search_query is not None:
             headlines = (
                 dict(
+                    # No ordering: the rows go into a dict (the default one joins articles).
                     PublishedVersion.objects.filter(pk__in=[a.pk for a in articles])
+                    .order_by()
                     .annotate(
                         headline=SearchHeadline(
                             "search_text",
