@@ -11,8 +11,8 @@ import contextvars
 import json
 import logging
 import re
+import secrets
 import time
-import uuid
 from datetime import UTC, datetime
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -23,7 +23,7 @@ access_logger = logging.getLogger("symptomdb.access")
 
 
 def new_request_id():
-    return uuid.uuid4().hex
+    return secrets.token_hex(16)  # 32 hex digits, as a UUID's, without making one
 
 
 class RequestIdMiddleware:
