@@ -17,8 +17,8 @@ def time_tag(value, with_time=False):
     current time zone; "" for no value.
 
     The text of Django's ``date`` filter with the formats "Y-m-d" and "j F Y" (with the time,
-    "Y-m-d\\TH:i:sO" and "j F Y, H:i T"), made without its format parser: about a tenth of the
-    time, and an article page shows a dozen dates.
+    "Y-m-d\\TH:i:sO" and "j F Y, H:i T"), made without its format parser: a third of the time
+    (an article page shows a dozen dates).
     """
     if value in (None, ""):
         return ""
