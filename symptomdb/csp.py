@@ -13,10 +13,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.middleware import csp
 from django.tasks import task
 from django.utils import timezone
-from django.utils.csp import CSP, build_policy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -105,43 +103,6 @@ def prune_reports():
     cutoff = timezone.now() - timedelta(days=settings.CSP_REPORT_RETENTION_DAYS)
     deleted, _ = CspReport.objects.filter(received_at__lt=cutoff).delete()
     return deleted
-
-
-class ContentSecurityPolicyMiddleware(csp.ContentSecurityPolicyMiddleware):
-    """Django's, building a policy without a nonce once per configuration, not per response.
-
-    That is nearly every response: no page has inline code, and a cached page cannot carry a
-    nonce (its HTML is every reader's). Building the header was about 4% of a cached page's
-    time. A response whose page used the request's nonce gets Django's own handling.
-    """
-
-    def process_response(self, request, response):
-        if csp.get_nonce(request):
-            return super().process_response(request, response)
-        for header, override, configured in [
-            (CSP.HEADER_ENFORCE, "_csp_config", settings.SECURE_CSP),
-            (CSP.HEADER_REPORT_ONLY, "_csp_ro_config", settings.SECURE_CSP_REPORT_ONLY),
-        ]:
-            # A view's decorator may set its own configuration, an empty one included.
-            config = getattr(response, override, configured)
-            if config and header not in response:
-                response.headers[str(header)] = policy_without_nonce(config)
-        return response
-
-
-_POLICIES = {}
-
-
-def policy_without_nonce(config):
-    """``build_policy(config)``, kept per configuration object. Each is kept with its policy,
-    so that its ``id`` cannot pass to another; configurations are replaced, never changed in
-    place (``override_settings`` and decorators make new ones)."""
-    kept = _POLICIES.get(id(config))
-    if kept is None or kept[0] is not config:
-        if len(_POLICIES) >= 64:  # a view making a configuration per response
-            _POLICIES.clear()
-        kept = _POLICIES[id(config)] = (config, build_policy(config))
-    return kept[1]
 
 
 class ReportingEndpointsMiddleware:

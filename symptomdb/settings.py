@@ -84,7 +84,7 @@ MIDDLEWARE = [
     "symptomdb.health.HealthCheckMiddleware",
     "symptomdb.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "symptomdb.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "symptomdb.csp.ReportingEndpointsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",
