@@ -10,19 +10,20 @@ from django.utils.html import format_html
 register = template.Library()
 
 
-@register.simple_tag
-def time_tag(value, with_time=False):
+@register.simple_tag(takes_context=True)
+def time_tag(context, value, with_time=False):
     """``<time datetime="2026-12-01">1 December 2026</time>``; with the time,
     ``<time datetime="2026-12-01T09:30:00+0000">1 December 2026, 09:30 UTC</time>``, in the
-    current time zone; "" for no value.
+    current time zone (none inside ``{% localtime off %}``); "" for no value, or one that is not
+    a date.
 
     The text of Django's ``date`` filter with the formats "Y-m-d" and "j F Y" (with the time,
     "Y-m-d\\TH:i:sO" and "j F Y, H:i T"), made without its format parser: a third of the time
     (an article page shows a dozen dates).
     """
-    if value in (None, ""):
+    if not isinstance(value, datetime.date):
         return ""
-    value = timezone.template_localtime(value)
+    value = timezone.template_localtime(value, context.use_tz)
     day = f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
     text = f"{value.day} {MONTHS[value.month]} {value.year:04d}"
     if with_time:
