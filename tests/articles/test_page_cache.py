@@ -15,14 +15,18 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from articles import page_cache, workflow
 from articles.models import Category, PublishedVersion, Section
 from articles.page_generation import NOTIFY_CHANNEL, watcher
 from authors.models import Affiliation, AuthorAffiliation
 from comments import moderation
+from comments.forms import form_token_now
 from comments.models import Comment
-from comments.section import placeholder_secret
+from comments.section import placeholder_secret, started_placeholder
 from tests.factories import publish, signed_in_client, staff_user
 from tests.markers import needs_postgres
 from tests.processes import fetch_in_subprocess, run_manage, run_python
@@ -542,3 +546,48 @@ def test_readers_cannot_plant_the_placeholders_of_other_readers_tokens(
     # The placeholders' secret never reaches a reader, so theirs cannot be planted either.
     assert placeholder_secret() not in shown
     assert placeholder_secret() not in page(Client(), version.get_absolute_url()).text
+
+
+def filled_by_searching(html, csrf_token, reader_rating):
+    """The reader's pieces put in by replacing in the whole page: what the page cache did
+    before it cut pages once (``SharedPage``), kept here as the reference."""
+    csrf, started = page_cache._placeholders()
+    if csrf_token is not None:
+        html = html.replace(csrf, csrf_token.encode())
+    html = started.sub(lambda match: form_token_now(match.group(1)).encode(), html)
+    if reader_rating is not None:
+        opening, closing = b"<!--reader-rating-->", b"<!--/reader-rating-->"
+        start, end = html.find(opening), html.find(closing)
+        if start >= 0 and end > start:
+            html = html[:start] + reader_rating.encode() + html[end + len(closing) :]
+    return html
+
+
+@hypothesis_settings(max_examples=300)
+@given(
+    pieces=st.lists(
+        st.one_of(
+            st.text(alphabet="<>!-/_ abc\n", max_size=12),
+            st.sampled_from(["CSRF", "RATING", "END"]),
+            st.integers(min_value=1, max_value=99_999),
+        ),
+        max_size=20,
+    ),
+    csrf_token=st.none() | st.text(alphabet="abcXYZ019", min_size=1, max_size=64),
+    reader_rating=st.none() | st.text(max_size=30),
+)
+def test_a_cut_page_fills_in_as_replacing_in_the_whole_page_did(pieces, csrf_token, reader_rating):
+    """Any mix of text, CSRF placeholders, form-time placeholders and rating markers, in any
+    order (a marker repeated, an end before a start), comes out the same."""
+    csrf = page_cache._placeholders()[0].decode()
+    words = {"CSRF": csrf, "RATING": "<!--reader-rating-->", "END": "<!--/reader-rating-->"}
+    html = "".join(
+        started_placeholder(piece) if isinstance(piece, int) else words.get(piece, piece)
+        for piece in pieces
+    ).encode()
+    with time_machine.travel(timezone.now(), tick=False):
+        expected = filled_by_searching(html, csrf_token, reader_rating)
+        assert (
+            page_cache.SharedPage(html).fill(csrf_token=csrf_token, reader_rating=reader_rating)
+            == expected
+        )
