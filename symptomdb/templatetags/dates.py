@@ -38,7 +38,8 @@ def time_tag(context, value, with_time=False):
 
 def _zone(value):
     """(the UTC offset as "+0200", the zone's abbreviation) as Django's date formats give them:
-    both empty for a naive time, or one a clock change makes ambiguous or impossible."""
+    a naive time read in the default zone, and both empty at a time that a clock change makes
+    ambiguous or impossible."""
     zone = value.tzinfo if timezone.is_aware(value) else timezone.get_default_timezone()
     if zone.utcoffset(value.replace(fold=not value.fold)) != zone.utcoffset(value):
         return "", ""
