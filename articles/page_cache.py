@@ -457,6 +457,10 @@ def reader_rating(request, author_id):
     return f"{rating.score}{rating.status}", fragment
 
 
+# The kinds of a shared page's parts (``SharedPage.parts``).
+_TEXT, _CSRF, _STARTED, _RATING, _RATING_END_KIND = "text", "csrf", "started", "rating", "end"
+
+
 class SharedPage:
     """A page as every anonymous reader shares it (UTF-8 bytes), cut once where each reader's
     pieces go, so that filling them in is a join rather than three searches of the whole page
@@ -505,9 +509,6 @@ class SharedPage:
                 out.append(reader_rating.encode())
                 index = value
         return b"".join(out)
-
-
-_TEXT, _CSRF, _STARTED, _RATING, _RATING_END_KIND = "text", "csrf", "started", "rating", "end"
 
 
 class PageCacheMiddleware:

@@ -556,7 +556,7 @@ def filled_by_searching(html, csrf_token, reader_rating):
         html = html.replace(csrf, csrf_token.encode())
     html = started.sub(lambda match: form_token_now(match.group(1)).encode(), html)
     if reader_rating is not None:
-        opening, closing = b"<!--reader-rating-->", b"<!--/reader-rating-->"
+        opening, closing = page_cache.RATING_START.encode(), page_cache.RATING_END.encode()
         start, end = html.find(opening), html.find(closing)
         if start >= 0 and end > start:
             html = html[:start] + reader_rating.encode() + html[end + len(closing) :]
@@ -580,7 +580,7 @@ def test_a_cut_page_fills_in_as_replacing_in_the_whole_page_did(pieces, csrf_tok
     """Any mix of text, CSRF placeholders, form-time placeholders and rating markers, in any
     order (a marker repeated, an end before a start), comes out the same."""
     csrf = page_cache._placeholders()[0].decode()
-    words = {"CSRF": csrf, "RATING": "<!--reader-rating-->", "END": "<!--/reader-rating-->"}
+    words = {"CSRF": csrf, "RATING": page_cache.RATING_START, "END": page_cache.RATING_END}
     html = "".join(
         started_placeholder(piece) if isinstance(piece, int) else words.get(piece, piece)
         for piece in pieces
