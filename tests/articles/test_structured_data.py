@@ -6,8 +6,10 @@ from datetime import date
 from html.parser import HTMLParser
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from articles.structured_data import iso_seconds
+from articles.structured_data import iso_seconds, json_ld_script
 from tests.factories import import_seed
 
 pytestmark = pytest.mark.django_db
@@ -153,3 +155,17 @@ def test_json_ld_names_the_medical_reviewer_not_the_author(client, seed_bytes, r
     assert page["reviewedBy"]["name"] == "Rita Reviewer"
     assert page["reviewedBy"]["honorificSuffix"] == "MD"
     assert page["author"]["name"] == "Haroon Rashid"
+
+
+@given(st.recursive(st.text(), lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner)))
+def test_any_text_in_the_json_ld_block_reads_back_as_it_was_and_cannot_end_it(data):
+    """Whatever the text (markup, "<!--", "&", dashes, any plane of Unicode), the block holds
+    it as JSON data that reads back the same, and holds no "<", ">" or "&" a browser would
+    take for the end of the script or the start of a comment."""
+    element = str(json_ld_script(data))
+    start, end = '<script type="application/ld+json">', "</script>"
+    assert element.startswith(start)
+    assert element.endswith(end)
+    content = element[len(start) : -len(end)]
+    assert not {"<", ">", "&"} & set(content)
+    assert json.loads(content) == data
