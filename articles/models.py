@@ -32,12 +32,12 @@ from django.db.models.functions import (
     RowNumber,
     Upper,
 )
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import normalize_newlines
 
 from authors.models import AuthorAffiliation
 from comments.models import Comment, CommentSettings
+from symptomdb.links import reverse
 from symptomdb.roles import is_editor, may_review
 
 from .conditions import split_names

@@ -10,9 +10,10 @@ import datetime
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from symptomdb.links import reverse
 
 # Section kind -> MedicalCondition property, with the schema.org type of each entry.
 CONDITION_PROPERTIES = {

@@ -5,10 +5,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Cast
-from django.urls import reverse
 from django.utils import timezone
 
 from symptomdb.compiled import CompiledQuery
+from symptomdb.links import reverse
 
 STARS = (5, 4, 3, 2, 1)
 
