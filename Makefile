@@ -35,6 +35,7 @@ serve: install
 	export DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat $(VENV)/secret_key)}"; \
 	$(PY) manage.py collectstatic --no-input --verbosity 0; \
 	$(PY) manage.py migrate --no-input; \
+	$(PY) manage.py render_version_bodies; \
 	pids=""; \
 	trap 'kill $$pids 2>/dev/null; wait $$pids 2>/dev/null' EXIT; \
 	trap 'exit 0' INT TERM; \
@@ -144,6 +145,7 @@ upgrade:
 
 demo: install
 	@$(LOCAL) $(PY) manage.py migrate --no-input
+	@$(LOCAL) $(PY) manage.py render_version_bodies
 	@$(LOCAL) $(PY) manage.py load_demo_content
 	@$(LOCAL) $(PY) manage.py create_demo_accounts
 	@$(LOCAL) $(PY) manage.py load_demo_reviews

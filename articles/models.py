@@ -739,11 +739,16 @@ class PublishedVersionQuerySet(models.QuerySet):
         (stored out of line, so reading them costs extra reads per row)."""
         return self.defer("search_text", "search_vector", "head_vector")
 
+    def without_page_body(self):
+        """Without the rendered text that only the article page shows."""
+        return self.defer("body_html")
+
     def with_byline(self):
         """Category, author and the author's primary affiliation, in fixed queries."""
         return (
             self.select_related("category", "author")
             .without_search_columns()
+            .without_page_body()
             .with_comment_count()
             .prefetch_related(
                 Prefetch(
@@ -859,8 +864,9 @@ class PublishedVersion(models.Model):
 
     Written only by ``articles.workflow`` (publish, schedule) and rendered once then. Readers see
     the version whose ``live_from`` has come and whose ``live_until`` has not; publishing a newer
-    version or unpublishing sets ``live_until`` on the old one, and nothing else ever changes.
-    The sign-off is part of the row and cannot be empty: no reviewer, no version.
+    version or unpublishing sets ``live_until`` on the old one, and nothing else ever changes
+    but the stored rendering of the same text (``manage.py render_version_bodies``). The
+    sign-off is part of the row and cannot be empty: no reviewer, no version.
     """
 
     # PROTECT: an article readers have seen is unpublished, never deleted.
@@ -906,6 +912,11 @@ class PublishedVersion(models.Model):
     changes = models.JSONField(
         default=list, blank=True, help_text='The "What changed" log up to this version.'
     )
+    # All of the above as the page shows it, rendered at publication (``articles.versions``),
+    # with the digest of the template that rendered it: a page renders the text anew only when
+    # that template has changed since.
+    body_html = models.TextField(blank=True, editable=False)
+    body_digest = models.CharField(max_length=16, blank=True, editable=False)
 
     change_note = models.CharField(
         max_length=200, help_text='One line for readers: "What changed".'

@@ -34,7 +34,7 @@ from .models import (
 from .revisions import current_content
 from .search import index_version
 from .slugs import make_slug
-from .versions import render_version
+from .versions import render_body, render_version
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 BATCH = 500
@@ -211,7 +211,7 @@ def _seed_batch(numbers, templates, categories, authors, reviewer, editor, now):
         )
         for article, revision in zip(articles, revisions, strict=True)
     )
-    versions = PublishedVersion.objects.bulk_create(
+    versions = [
         PublishedVersion(
             article=article,
             number=1,
@@ -239,7 +239,10 @@ def _seed_batch(numbers, templates, categories, authors, reviewer, editor, now):
         for article, revision, sign_off, (_, own, rendered, category, author) in zip(
             articles, revisions, sign_offs, plans, strict=True
         )
-    )
+    ]
+    for version in versions:
+        render_body(version)
+    versions = PublishedVersion.objects.bulk_create(versions)
     terms = []
     for version in versions:
         seen = set()

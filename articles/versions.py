@@ -6,13 +6,21 @@ text. Publishing saves it (``articles.workflow``); previewing shows it unsaved, 
 is the published page to the byte, made by the same code.
 """
 
+import functools
+import hashlib
+
+from django.template import engines
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from .models import PublishedVersion, VersionTerm
 from .rendering import render_markdown
 from .search import index_version, plain_text, search_text
 from .slugs import make_slug
 from .terms import extract_terms
+
+# The version's own text as the article page shows it, from the intro to the "What changed" log.
+BODY_TEMPLATE = "articles/includes/version_body.html"
 
 # About what a search result shows of a description: the meta tags, cards and JSON-LD use it.
 SUMMARY_LENGTH = 160
@@ -76,9 +84,42 @@ def render_version(content, *, article, category=None, author=None):
     return version
 
 
+def body_template():
+    return engines["django"].get_template(BODY_TEMPLATE)
+
+
+@functools.lru_cache(maxsize=1)
+def _digest(source):
+    return hashlib.sha256(source.encode()).hexdigest()[:16]
+
+
+def body_digest(template=None):
+    """The digest of the body template's source, as stored with each version's body."""
+    return _digest((template or body_template()).template.source)
+
+
+def render_body(version):
+    """Store ``version``'s text rendered as the page shows it, with the template's digest."""
+    template = body_template()
+    version.body_html = template.render({"article": version})
+    version.body_digest = body_digest(template)
+
+
+def page_body(version):
+    """``version``'s text for its page: as rendered when it was published, or rendered now if
+    the template has changed since (``manage.py render_version_bodies`` stores it anew). The
+    text never changes; rendering it once saves each page view a tenth of its time."""
+    template = body_template()
+    if version.body_digest == body_digest(template):
+        # Our template's output, stored at publication; nothing else writes the column.
+        return mark_safe(version.body_html)  # noqa: S308
+    return template.render({"article": version})
+
+
 def save_version(version):
     """Insert a rendered version with its term rows and search index."""
     version.created_at = timezone.now()
+    render_body(version)
     version.save()
     terms, seen = [], set()
     for section in version.page_sections:

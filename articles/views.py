@@ -17,6 +17,7 @@ from symptomdb.inputs import PageField, PageParameters, ParameterForm, Parameter
 from . import page_cache
 from .models import Category, PublishedVersion
 from .structured_data import article_structured_data, breadcrumb_items
+from .versions import page_body
 
 
 class PublishedArticlesMixin(ParametersMixin):
@@ -53,7 +54,7 @@ class CategoryView(PublishedArticlesMixin, ListView):
 
 
 def article_page_context(request, version, *, shared=False):
-    """What the article page shows besides the version itself (also used by the preview).
+    """What the article page shows of and besides the version (also used by the preview).
 
     ``shared``: for the page every anonymous reader gets, without this reader's rating.
     """
@@ -64,6 +65,7 @@ def article_page_context(request, version, *, shared=False):
     )
     return {
         **(reader or rating_context(request, version.author)),
+        "article_body": page_body(version),
         "breadcrumbs": breadcrumb_items(version),
         "meta_description": version.summary,
         "structured_data": article_structured_data(version, request),

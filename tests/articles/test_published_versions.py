@@ -71,6 +71,10 @@ def page_text(client, url):
     return re.sub(r'name="(csrfmiddlewaretoken|started)" value="[^"]+"', "", page)
 
 
+def squeezed(html):
+    return " ".join(html.split())
+
+
 def assert_readers_do_not_see(client, article, *texts):
     seen = everything_readers_see(client, article)
     for text in texts:
@@ -291,3 +295,39 @@ def test_view_on_site_opens_the_page_readers_see_while_a_new_slug_waits_for_revi
         assert live_url in links
         assert not [link for link in links if "-next" in link]
     assert client.get(live_url).status_code == 200
+
+
+def test_a_version_s_text_is_rendered_once_at_publication_and_served_as_stored(
+    client, live_article
+):
+    version = PublishedVersion.objects.get(article=live_article)
+    assert "Ada own draft?" not in version.body_html  # the title is the page's, not the text's
+    for section in version.page_sections:
+        assert section.body_html in version.body_html
+    # Pages are served with runs of white space cut short (articles.page_cache).
+    assert squeezed(version.body_html) in squeezed(page_text(client, version.get_absolute_url()))
+
+
+def test_text_stored_by_an_earlier_template_is_rendered_anew_then_stored_by_the_command(
+    client, live_article, settings
+):
+    settings.PAGE_CACHE_SECONDS = 0  # each view renders the page: which text does it use?
+    version = PublishedVersion.objects.get(article=live_article)
+    url = version.get_absolute_url()
+    current = page_text(client, url)
+    # What a release with another body template leaves behind.
+    PublishedVersion.objects.filter(pk=version.pk).update(
+        body_html="<p>Markup of an earlier release</p>", body_digest="0123456789abcdef"
+    )
+    assert page_text(client, url) == current
+
+    output = io.StringIO()
+    call_command("render_version_bodies", stdout=output, stderr=io.StringIO())
+    assert "Rendered the text of 1 published version(s) anew." in output.getvalue()
+    version.refresh_from_db()
+    assert squeezed(version.body_html) in squeezed(current)
+    assert page_text(client, url) == current
+
+    output = io.StringIO()
+    call_command("render_version_bodies", stdout=output, stderr=io.StringIO())
+    assert "Rendered the text of 0 published version(s) anew." in output.getvalue()

@@ -1,0 +1,41 @@
+import sys
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from articles.models import PublishedVersion
+from articles.versions import body_digest, render_body
+from symptomdb.progress import ProgressBar
+
+BATCH = 200
+
+
+class Command(BaseCommand):
+    help = (
+        "Store anew the rendered text of every published version that a previous release's body "
+        "template rendered (articles/includes/version_body.html). Until then such a version's "
+        "page renders its text on each view: the same text, only slower. Run after a release "
+        "that changed the template; it does nothing when every body is up to date."
+    )
+
+    def handle(self, *args, **options):
+        current = body_digest()
+        stale = list(
+            PublishedVersion.objects.exclude(body_digest=current)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        bar = ProgressBar(sys.stderr, len(stale), "rendering")
+        for start in range(0, len(stale), BATCH):
+            batch = list(
+                PublishedVersion.objects.without_search_columns().filter(
+                    pk__in=stale[start : start + BATCH]
+                )
+            )
+            for version in batch:
+                render_body(version)
+            # The text stays as signed off: only its stored rendering changes.
+            with transaction.atomic():
+                PublishedVersion.objects.bulk_update(batch, ["body_html", "body_digest"])
+            bar.update(start + len(batch))
+        self.stdout.write(f"Rendered the text of {len(stale)} published version(s) anew.")
