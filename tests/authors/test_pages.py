@@ -123,6 +123,11 @@ def test_the_rate_widget_is_a_labelled_fieldset_of_five_radio_buttons(client, au
         form,
     )
     assert radios == [(value, value) for value in "54321"]
+    # One answer is required (the browser says so before sending), none chosen for a new reader.
+    assert re.findall(r'value="(\d)"( checked)?( required)?>', form) == [
+        ("5", "", " required"),
+        *((value, "", "") for value in "4321"),
+    ]
     assertInHTML(
         '<p class="rate-status" role="status" aria-live="polite" data-rating-status></p>', form
     )
