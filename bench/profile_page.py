@@ -69,6 +69,13 @@ def main():
     parser.add_argument(
         "--templates", action="store_true", help="each template's own time (its includes apart)"
     )
+    parser.add_argument(
+        "--only",
+        type=int,
+        metavar="N",
+        help="serve N requests after the warm-up, then stop, measuring nothing "
+        "(bench/instructions.py counts their instructions)",
+    )
     options = parser.parse_args()
 
     # WhiteNoise wants the folder to exist; the page's static URLs do not need its files.
@@ -120,6 +127,10 @@ def main():
     size = len(get())
     for _ in range(30):
         get()
+    if options.only is not None:
+        for _ in range(options.only):
+            get()
+        return
     rounds = []
     for _ in range(5):
         started, cpu = time.perf_counter(), time.process_time()
