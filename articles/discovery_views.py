@@ -86,7 +86,11 @@ class ArticleIndexView(ParametersMixin, ListView):
         self.in_scope = PublishedVersion.objects.live().with_az_name()
         if self.category:
             self.in_scope = self.in_scope.filter(category=self.category)
-        articles = self.in_scope.select_related("category", "author")
+        articles = (
+            self.in_scope.select_related("category", "author")
+            .without_search_columns()
+            .without_page_body()
+        )
         if self.letter:
             articles = articles.filter(filed_under_letter("az_letter", self.letter))
         return articles.in_az_order()

@@ -33,6 +33,8 @@ class LatestArticlesFeed(Feed):
         return (
             PublishedVersion.objects.live()
             .select_related("category", "author")
+            .without_search_columns()
+            .without_page_body()
             .with_comment_count()
             .newest_first()[: settings.FEED_ITEMS]
         )
@@ -81,6 +83,8 @@ class AuthorArticlesFeed(LatestArticlesFeed):
             PublishedVersion.objects.live()
             .for_author(obj)
             .select_related("category", "author")
+            .without_search_columns()
+            .without_page_body()
             .with_comment_count()
             .newest_first()[: settings.FEED_ITEMS]
         )
