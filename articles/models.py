@@ -912,11 +912,15 @@ class PublishedVersion(models.Model):
     changes = models.JSONField(
         default=list, blank=True, help_text='The "What changed" log up to this version.'
     )
-    # All of the above as the page shows it, rendered at publication (``articles.versions``),
-    # with the digest of the template that rendered it: a page renders the text anew only when
-    # that template has changed since.
-    body_html = models.TextField(blank=True, editable=False)
-    body_digest = models.CharField(max_length=16, blank=True, editable=False)
+    # The above (but the "What changed" log) as the page shows it, rendered at publication
+    # (``articles.versions``), with the digest of the template that rendered it: a page renders
+    # the text anew only when that template has changed since.
+    # Defaults in the database too: the previous release's code inserts versions without them
+    # while a deploy runs.
+    body_html = models.TextField(blank=True, editable=False, default="", db_default="")
+    body_digest = models.CharField(
+        max_length=16, blank=True, editable=False, default="", db_default=""
+    )
 
     change_note = models.CharField(
         max_length=200, help_text='One line for readers: "What changed".'

@@ -20,8 +20,12 @@ from .search import index_version, plain_text, search_text
 from .slugs import make_slug
 from .terms import extract_terms
 
-# The version's own text as the article page shows it, from the intro to the "What changed" log.
+# The version's own text as the article page shows it, from the intro to the references.
 BODY_TEMPLATE = "articles/includes/version_body.html"
+# Part of the stored text's digest with the template's source: raise it when code the template
+# calls changes what it writes ({% time_tag %}, Reference's links, PageSection.is_urgent), so
+# that stored text is rendered anew (``manage.py render_version_bodies``).
+BODY_FORMAT = 1
 
 # About what a search result shows of a description: the meta tags, cards and JSON-LD use it.
 SUMMARY_LENGTH = 160
@@ -91,11 +95,12 @@ def body_template():
 
 @functools.lru_cache(maxsize=1)
 def _digest(source):
-    return hashlib.sha256(source.encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{BODY_FORMAT}\n{source}".encode()).hexdigest()[:16]
 
 
 def body_digest(template=None):
-    """The digest of the body template's source, as stored with each version's body."""
+    """The digest of the body template's source and ``BODY_FORMAT``, as stored with each
+    version's text."""
     return _digest((template or body_template()).template.source)
 
 

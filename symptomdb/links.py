@@ -17,9 +17,12 @@ from django.urls import NoReverseMatch, get_script_prefix, get_urlconf
 from django.urls import reverse as django_reverse
 from django.urls.resolvers import get_resolver
 from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString
 
 REMEMBERED = 4096
-KEPT_TYPES = (str, int)  # and their kinds: a template's literal is a SafeString
+# Exactly these: True or a str enum would share a key with 1 or the plain text, and reverse
+# differently. A template's literal is a SafeString.
+KEPT_TYPES = {str, SafeString, int}
 
 register = Library()
 
@@ -35,7 +38,7 @@ def reverse(viewname, args=None, kwargs=None, current_app=None):
     args = tuple(args or ())
     kwargs = tuple(sorted(kwargs.items())) if kwargs else ()
     values = [viewname, current_app, *args, *(value for _name, value in kwargs)]
-    if not all(value is None or isinstance(value, KEPT_TYPES) for value in values):
+    if not all(value is None or type(value) in KEPT_TYPES for value in values):
         return django_reverse(viewname, args=args, kwargs=dict(kwargs), current_app=current_app)
     resolver = get_resolver(get_urlconf())
     return _reversed(resolver, get_script_prefix(), viewname, args, kwargs, current_app)

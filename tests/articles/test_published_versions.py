@@ -331,3 +331,7 @@ def test_text_stored_by_an_earlier_template_is_rendered_anew_then_stored_by_the_
     output = io.StringIO()
     call_command("render_version_bodies", stdout=output, stderr=io.StringIO())
     assert "Rendered the text of 0 published version(s) anew." in output.getvalue()
+    output = io.StringIO()
+    call_command("render_version_bodies", "--all", stdout=output, stderr=io.StringIO())
+    assert "Rendered the text of 1 published version(s) anew." in output.getvalue()
+    assert page_text(client, url) == current

@@ -246,3 +246,13 @@ def test_editors_list_of_articles_due_for_review_is_oldest_first(
     # The editors' dashboard lists them too.
     dashboard = editor_client.get(reverse("admin:index")).content.decode()
     assert "Due for a new review (2)" in dashboard
+
+
+def test_the_page_reads_text_references_review_then_what_changed(client, make_article):
+    article = make_article(sections=1, published=False)
+    add_references(article, 1)
+    publish(article)
+    page = client.get(article.get_absolute_url()).content.decode()
+    parts = ["article-intro", "article-section", "article-references", "article-review"]
+    places = [page.index(f'class="{part}"') for part in [*parts, "article-changelog"]]
+    assert places == sorted(places)

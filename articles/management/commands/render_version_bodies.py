@@ -18,13 +18,19 @@ class Command(BaseCommand):
         "that changed the template; it does nothing when every body is up to date."
     )
 
-    def handle(self, *args, **options):
-        current = body_digest()
-        stale = list(
-            PublishedVersion.objects.exclude(body_digest=current)
-            .order_by("pk")
-            .values_list("pk", flat=True)
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--all",
+            action="store_true",
+            help="Render every version's text anew, up to date or not (after a change to code "
+            "the template calls, if articles.versions.BODY_FORMAT was not raised with it).",
         )
+
+    def handle(self, *args, **options):
+        versions = PublishedVersion.objects.all()
+        if not options["all"]:
+            versions = versions.exclude(body_digest=body_digest())
+        stale = list(versions.order_by("pk").values_list("pk", flat=True))
         bar = ProgressBar(sys.stderr, len(stale), "rendering")
         for start in range(0, len(stale), BATCH):
             batch = list(
