@@ -5,7 +5,9 @@ import re
 from wsgiref.util import setup_testing_defaults
 
 import pytest
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.template import engines
 from django.test import override_settings
 from django.urls import NoReverseMatch
@@ -24,7 +26,17 @@ def links_in(path, script_name=""):
     environ = {"PATH_INFO": path, "SCRIPT_NAME": script_name, "HTTP_HOST": "testserver"}
     setup_testing_defaults(environ)
     statuses = []
-    body = b"".join(get_wsgi_application()(environ, lambda status, _: statuses.append(status)))
+    # As the test client does: the handler would close the test's connection, in the middle
+    # of its transaction, as an outdated one.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        response = get_wsgi_application()(environ, lambda status, _: statuses.append(status))
+        body = b"".join(response)
+        response.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     assert statuses == ["200 OK"]
     return set(re.findall(r'href="(/[^"#?]*)', body.decode()))
 
