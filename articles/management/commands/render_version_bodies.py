@@ -34,9 +34,9 @@ class Command(BaseCommand):
         bar = ProgressBar(sys.stderr, len(stale), "rendering")
         for start in range(0, len(stale), BATCH):
             batch = list(
-                PublishedVersion.objects.without_search_columns().filter(
-                    pk__in=stale[start : start + BATCH]
-                )
+                PublishedVersion.objects.without_search_columns()
+                .without_page_body()  # about to be written, never read
+                .filter(pk__in=stale[start : start + BATCH])
             )
             for version in batch:
                 render_body(version)
