@@ -769,6 +769,23 @@ class PublishedVersionQuerySet(models.QuerySet):
             )
         )
 
+    def with_byline_places(self):
+        """Author and medical reviewer with their primary affiliations, joined into the
+        version's own row (one per author, a constraint says): the article page's byline and
+        review box without a query of their own. ``attach_byline_places()`` hands them on."""
+        return self.annotate(
+            author_place=models.FilteredRelation(
+                "author__affiliation_links",
+                condition=models.Q(author__affiliation_links__is_primary=True),
+            ),
+            reviewer_place=models.FilteredRelation(
+                "reviewed_by__affiliation_links",
+                condition=models.Q(reviewed_by__affiliation_links__is_primary=True),
+            ),
+        ).select_related(
+            "author", "reviewed_by", "author_place__affiliation", "reviewer_place__affiliation"
+        )
+
     def with_comment_state(self):
         """Annotate ``comments_closed`` (an editor closed them) and ``approved_threads`` (the
         number of approved top-level comments, kept on the article row), so the comment block
@@ -1050,6 +1067,15 @@ class PublishedVersion(models.Model):
         wanted = " ".join(words.split()).casefold()
         names = [self.condition, *self.alternative_name_list]
         return any(" ".join(name.split()).casefold() == wanted for name in names if name)
+
+    def attach_byline_places(self):
+        """Give the author and the medical reviewer the primary affiliations read with the
+        version (``with_byline_places()``), for ``Author.primary_affiliation``."""
+        for person, place in ((self.author, "author_place"), (self.reviewed_by, "reviewer_place")):
+            # Django sets the attribute only when the join found a row.
+            link = getattr(self, place, None)
+            if person is not None:
+                person.primary_affiliation_links = [link] if link else []
 
     @property
     def is_live(self):

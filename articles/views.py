@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
-from authors.models import attach_primary_affiliations
 from authors.ratings import rating_context
 from comments.section import ArticleCommentsMixin
 from comments.views import answer_comment_post
@@ -81,10 +80,12 @@ class ArticleParameters(ParameterForm):
 
 def article_page_versions(slug, now):
     """The version live at ``now`` under ``slug``, with everything the article page shows of it
-    besides its comments and related articles, in one row."""
+    besides its comments and related articles (bylines and their places included), in one
+    row."""
     return (
         PublishedVersion.objects.live(now)
-        .select_related("category", "author", "reviewed_by")
+        .select_related("category")
+        .with_byline_places()
         .without_search_columns()
         .with_comment_count()
         .with_comment_state()
@@ -123,7 +124,7 @@ class ArticleDetailView(ParametersMixin, ArticleCommentsMixin, DetailView):
         if not found:
             raise Http404("No article is published at this address.")
         (version,) = found  # publishing keeps a live slug to one article
-        attach_primary_affiliations(version.author, version.reviewed_by)
+        version.attach_byline_places()
         return version
 
     def get(self, request, *args, **kwargs):

@@ -7,7 +7,6 @@ from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from symptomdb.compiled import CompiledQuery
 from symptomdb.links import reverse
 
 STARS = (5, 4, 3, 2, 1)
@@ -263,29 +262,6 @@ class AuthorAffiliation(models.Model):
 
     def __str__(self):
         return f"{self.author.name} — {self.affiliation.name}"
-
-
-def byline_places(author, reviewer):
-    """The primary affiliation links of an article's author and of its medical reviewer."""
-    return (
-        AuthorAffiliation.objects.primary()
-        .filter(Q(author=author) | Q(author=reviewer))
-        .select_related("affiliation")
-    )
-
-
-# Read by every uncached article page (symptomdb.compiled).
-BYLINE_PLACES = CompiledQuery(AuthorAffiliation, byline_places, author=int, reviewer=int)
-
-
-def attach_primary_affiliations(author, reviewer):
-    """Give the article's author and medical reviewer their ``primary_affiliation_links``, in
-    one query: the article page shows both places."""
-    by_author = {}
-    for link in BYLINE_PLACES.fetch(author=author.pk, reviewer=reviewer.pk):
-        by_author.setdefault(link.author_id, []).append(link)
-    for person in (author, reviewer):
-        person.primary_affiliation_links = by_author.get(person.pk, [])
 
 
 class RatingQuerySet(models.QuerySet):

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from articles.structured_data import iso_seconds, json_ld_script
+from authors.models import Affiliation, Author, AuthorAffiliation
 from tests.factories import import_seed
 
 pytestmark = pytest.mark.django_db
@@ -155,6 +156,39 @@ def test_json_ld_names_the_medical_reviewer_not_the_author(client, seed_bytes, r
     assert page["reviewedBy"]["name"] == "Rita Reviewer"
     assert page["reviewedBy"]["honorificSuffix"] == "MD"
     assert page["author"]["name"] == "Haroon Rashid"
+
+
+def test_byline_and_json_ld_give_each_clinician_their_own_primary_place(
+    client, make_article, reviewer
+):
+    """The author's and the reviewer's places are read with the version: each gets their own
+    primary affiliation, and a place that is not primary is nobody's byline."""
+    nearby = Affiliation.objects.create(name="Nearby Surgery", city="York")
+    teaching = Affiliation.objects.create(name="Teaching Hospital", city="Hull", country="UK")
+    AuthorAffiliation.objects.create(author=reviewer, affiliation=nearby)
+    AuthorAffiliation.objects.create(author=reviewer, affiliation=teaching, is_primary=True)
+    article = make_article(reviewer=reviewer)
+    page = client.get(article.get_absolute_url()).content.decode()
+    graph = json.loads(scripts_of(page)[0]["text"])["@graph"][0]
+    assert graph["author"]["affiliation"]["name"] == "General Clinic"
+    assert graph["reviewedBy"]["affiliation"] == {
+        "@type": "Organization",
+        "name": "Teaching Hospital",
+        "address": {"@type": "PostalAddress", "addressLocality": "Hull", "addressCountry": "UK"},
+    }
+    assert '<p class="byline-affiliation">General Clinic, Leeds, West Yorks</p>' in page
+    assert "Nearby Surgery" not in page
+
+    # An author with no primary place: no byline place, none in the JSON-LD.
+    unplaced = Author.objects.create(name="Una Placeless", slug="una-placeless")
+    AuthorAffiliation.objects.create(author=unplaced, affiliation=nearby)
+    page = client.get(make_article(author=unplaced, reviewer=reviewer).get_absolute_url())
+    text = page.content.decode()
+    graph = json.loads(scripts_of(text)[0]["text"])["@graph"][0]
+    assert "affiliation" not in graph["author"]
+    assert graph["reviewedBy"]["affiliation"]["name"] == "Teaching Hospital"
+    assert "byline-affiliation" not in text
+    assert "Nearby Surgery" not in text
 
 
 @given(st.recursive(st.text(), lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner)))
