@@ -7,7 +7,7 @@ import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.html import linebreaks, urlize
 
@@ -179,19 +179,14 @@ class CommentQuerySet(models.QuerySet):
             "user__author_profile__id",
         )
 
-    def between(self, first_at, first_id, last_at, last_id):
-        """Comments from the one created at ``first_at`` with id ``first_id`` to the one at
-        ``last_at`` with ``last_id``, both included, in the order of ``threads()``. Bounds, not
-        a list of ids: one query of a fixed shape however many comments it spans."""
+    def in_threads(self, threads):
+        """The comments of the queryset ``threads`` (a slice of it, say) and the replies to
+        them, oldest first: one query of a fixed shape, however many threads and replies."""
         return (
-            self.filter(created_at__gte=first_at, created_at__lte=last_at)
-            .exclude(created_at=first_at, pk__lt=first_id)
-            .exclude(created_at=last_at, pk__gt=last_id)
+            self.alias(thread=Coalesce("parent", "pk"))
+            .filter(thread__in=threads.values("pk"))
+            .order_by("created_at", "pk")
         )
-
-    def replies_to(self, threads):
-        """Replies to the comments of the queryset ``threads``, oldest first."""
-        return self.filter(parent__in=threads.values("pk")).order_by("created_at", "pk")
 
     def by_email(self, email):
         return self.filter(email__iexact=email.strip()) if email.strip() else self.none()
@@ -317,6 +312,14 @@ class Comment(models.Model):
             models.Index(fields=["status", "-created_at"], name="comment_queue_idx"),
             models.Index(fields=["address_hash", "created_at"], name="comment_address_idx"),
             models.Index(fields=["email"], name="comment_email_idx"),
+            # An article's threads in page order, read a page at a time however many there are.
+            models.Index(
+                fields=["article", "created_at", "id"],
+                condition=models.Q(parent__isnull=True, status="approved"),
+                name="comment_thread_order_idx",
+            ),
+            # A page of threads with their replies, in one lookup per thread (``in_threads()``).
+            models.Index(models.F("article"), Coalesce("parent", "id"), name="comment_thread_idx"),
         ]
 
     def __str__(self):

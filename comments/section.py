@@ -6,7 +6,7 @@ own data: no pending comments, no notice, no remembered name, and a placeholder 
 start time (``articles.page_cache`` fills it in per request).
 """
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import cache, cached_property
 
 from django.conf import settings
@@ -73,36 +73,20 @@ def is_own(request, comment, own_ids=None):
     return comment.pk in (own_comment_ids(request) if own_ids is None else own_ids)
 
 
-def threads_on_page(article, start, stop):
-    """The approved threads of ``article`` from the ``start``th to before the ``stop``th."""
-    return Comment.objects.for_article(article).approved().threads().as_shown()[start:stop]
-
-
-def replies_on_page(article, first_at, first_id, last_at, last_id):
-    """The approved replies to the approved threads of ``article`` from the first one a page
-    shows to its last. It may include replies to threads approved between them since the page
-    read its threads."""
+def page_comments(article, start, stop):
+    """The approved threads of ``article`` from the ``start``th to before the ``stop``th, with
+    their approved replies, oldest first."""
     comments = Comment.objects.for_article(article).approved()
-    threads = comments.threads().between(first_at, first_id, last_at, last_id)
-    return comments.as_shown().replies_to(threads)
+    return comments.as_shown().in_threads(comments.threads()[start:stop])
 
 
-# Every uncached article page reads them (symptomdb.compiled), the slice compiled in.
-PAGE_THREADS = CompiledQuery(Comment, threads_on_page, article=int, shaped=("start", "stop"))
-PAGE_REPLIES = CompiledQuery(
-    Comment,
-    replies_on_page,
-    article=int,
-    first_at=datetime,
-    first_id=int,
-    last_at=datetime,
-    last_id=int,
-)
+# Every uncached article page reads it (symptomdb.compiled), the slice compiled in.
+PAGE_COMMENTS = CompiledQuery(Comment, page_comments, article=int, shaped=("start", "stop"))
 
 
 class ArticleThreads:
     """An article's approved threads as its paginator slices them: a page's threads with their
-    approved replies (``approved_replies``), in two queries."""
+    approved replies (``approved_replies``), in one query."""
 
     def __init__(self, article, per_page):
         self.article, self.per_page = article, per_page
@@ -111,23 +95,15 @@ class ArticleThreads:
         # Read as a whole page: the paginator ends the last page at the count it was told,
         # and each count would otherwise be a shape of its own.
         size = page.stop - page.start
-        threads = PAGE_THREADS.fetch(
+        threads, replies = [], {}
+        for comment in PAGE_COMMENTS.fetch(
             article=self.article, start=page.start, stop=page.start + max(size, self.per_page)
-        )[:size]
-        if not threads:
-            return []
-        # The replies of the threads read, found by their bounds: a thread approved meanwhile
-        # cannot take a shown thread's replies away.
-        first, last = threads[0], threads[-1]
-        replies = {}
-        for reply in PAGE_REPLIES.fetch(
-            article=self.article,
-            first_at=first.created_at,
-            first_id=first.pk,
-            last_at=last.created_at,
-            last_id=last.pk,
         ):
-            replies.setdefault(reply.parent_id, []).append(reply)
+            if comment.parent_id is None:
+                threads.append(comment)
+            else:
+                replies.setdefault(comment.parent_id, []).append(comment)
+        threads = threads[:size]
         for thread in threads:
             thread.approved_replies = replies.get(thread.pk, [])
         return threads

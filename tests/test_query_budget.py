@@ -21,7 +21,7 @@ from tests.queries import count_queries
 # Thousands of rows, the demo content or hypothesis runs: left out of `make test-fast`.
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
-ARTICLE_PAGE = 4
+ARTICLE_PAGE = 3
 LIST_PAGE = 4
 SEARCH_PAGE = 3
 

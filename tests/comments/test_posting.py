@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from comments.models import Comment, CommentSettings
-from comments.section import PAGE_THREADS
+from comments.section import PAGE_COMMENTS
 from symptomdb.addresses import address_hash
 
 pytestmark = pytest.mark.django_db
@@ -130,7 +130,7 @@ def test_each_page_of_threads_shows_its_own_threads_approved_replies(
 def test_first_pages_of_any_length_share_one_compiled_query(client, make_article, make_comment):
     # The paginator ends a last page at the thread count: were that the query's shape, every
     # count would be compiled on its own, and a process would keep compiling.
-    before = set(PAGE_THREADS._compiled)
+    before = set(PAGE_COMMENTS._compiled)
     for count in range(1, 19):
         article = make_article(sections=1)
         for _ in range(count):
@@ -139,7 +139,7 @@ def test_first_pages_of_any_length_share_one_compiled_query(client, make_article
             client.get(article.get_absolute_url()).content.decode().count(f"Thread of {count}.")
             == count
         )
-    compiled = {shape for _alias, shape in set(PAGE_THREADS._compiled) - before}
+    compiled = {shape for _alias, shape in set(PAGE_COMMENTS._compiled) - before}
     assert compiled <= {(0, settings.COMMENTS_PER_PAGE)}
 
 
