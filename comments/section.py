@@ -142,7 +142,6 @@ def comment_section(request, version, *, form=None, shared=False):
     comments belong to its article.
     """
     is_open = comments_open(version)
-    comments = Comment.objects.for_article(version.article_id)
     paginator = CountedPaginator(
         ArticleThreads(version.article_id, settings.COMMENTS_PER_PAGE),
         settings.COMMENTS_PER_PAGE,
@@ -160,7 +159,7 @@ def comment_section(request, version, *, form=None, shared=False):
 
     own_pending = (
         list(
-            comments.filter(
+            Comment.objects.for_article(version.article_id).filter(
                 pk__in=own_ids, status__in=[Comment.Status.PENDING, Comment.Status.SPAM]
             )
         )
@@ -180,7 +179,13 @@ def comment_section(request, version, *, form=None, shared=False):
             initial = {"name": commenter.name, "email": commenter.email, "remember": True}
         reply_pk = request.GET.get("reply_to", "")
         if reply_pk.isdigit():
-            replying_to = comments.shown().only("name").filter(pk=reply_pk).first()
+            replying_to = (
+                Comment.objects.for_article(version.article_id)
+                .shown()
+                .only("name")
+                .filter(pk=reply_pk)
+                .first()
+            )
             if replying_to is not None:
                 initial["parent"] = replying_to.pk
         form = CommentForm(article=version.article_id, initial=initial)
