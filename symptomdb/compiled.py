@@ -22,6 +22,7 @@ import collections
 import copy
 import datetime
 import threading
+import weakref
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
@@ -106,6 +107,8 @@ class _Compiled:
 
     def __init__(self, query, alias, shape):
         self.alias = alias
+        # Per connection (one per thread), forgotten with it.
+        self._converters = weakref.WeakKeyDictionary()
         self.shape = dict(zip(query.shaped, shape, strict=True))
         connection = connections[alias]
         samples = {name: _sample(kind, 0, name) for name, kind in query.parameters.items()}
@@ -143,6 +146,27 @@ class _Compiled:
         sql, params = compiler.as_sql()
         return queryset, compiler, sql, tuple(params)
 
+    def converters(self, connection):
+        """The compiler's ``get_converters`` for ``connection``, answering for the query's own
+        columns from what it found the first time: a lookup per column and request otherwise
+        (eighty columns on the article page). Other expressions are looked up as usual."""
+        found = self._converters.get(connection)
+        if found is None:
+            compiler = copy.copy(self.compiler)
+            compiler.connection = connection
+            columns = [column for column, *_ in self.compiler.select[: self.compiler.col_count]]
+            remembered = compiler.get_converters(columns)
+
+            def found(expressions):
+                if len(expressions) == len(columns) and all(
+                    given is column for given, column in zip(expressions, columns, strict=True)
+                ):
+                    return remembered
+                return compiler.get_converters(expressions)
+
+            self._converters[connection] = found
+        return found
+
     def run(self, values):
         if self.sql is None:
             return []
@@ -158,6 +182,7 @@ class _Compiled:
         compiler = copy.copy(self.compiler)
         compiler.connection = connection
         compiler.as_sql = lambda *args, **kwargs: (sql, params)
+        compiler.get_converters = self.converters(connection)
         queryset = self.queryset._chain()
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
         return list(queryset)

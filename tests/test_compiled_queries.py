@@ -127,6 +127,35 @@ def test_each_thread_runs_it_on_its_own_connection(make_article):
     assert connections_used[0] is not connection.connection
 
 
+def converted(version):
+    """Columns the database hands back raw (times, JSON, on SQLite: text) as Python reads them."""
+    return (version.live_from, version.created_at, version.sections, version.references)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_call_on_every_connection_converts_its_columns(make_article):
+    version = make_article(sections=2).published_versions.get()
+    expected = converted(PublishedVersion.objects.get(pk=version.pk))
+    assert expected[0].tzinfo is not None  # an aware datetime
+    assert len(expected[2]) == 2  # the sections, a list
+    compiled = CompiledQuery(PublishedVersion, live_at, slug=str, now=datetime.datetime)
+    for _ in range(3):  # converters found once, then remembered
+        (row,) = compiled.fetch(slug=version.slug, now=timezone.now())
+        assert converted(row) == expected
+    found = []
+
+    def read():
+        try:
+            found.extend(compiled.fetch(slug=version.slug, now=timezone.now()))
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    thread.join()
+    assert [converted(row) for row in found] == [expected]
+
+
 def test_shaped_values_are_compiled_in_each_shape_on_its_own(db):
     names = [f"Category {letter}" for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"]
     for name in names:
