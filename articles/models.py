@@ -731,7 +731,7 @@ class PublishedVersionQuerySet(models.QuerySet):
         """``comment_count``: the published comments of each version's article (kept on the
         article row). A subquery, not a join: counting a list's rows then drops it, and reads
         only the index of live versions."""
-        published = Article.objects.filter(pk=models.OuterRef("article_id"))
+        published = Article.objects.filter(pk=models.OuterRef("article_id")).order_by()
         return self.annotate(comment_count=models.Subquery(published.values("published_comments")))
 
     def without_search_columns(self):
@@ -793,7 +793,7 @@ class PublishedVersionQuerySet(models.QuerySet):
         closed = CommentSettings.objects.filter(
             article=models.OuterRef("article_id"), comments_open=False
         )
-        article = Article.objects.filter(pk=models.OuterRef("article_id"))
+        article = Article.objects.filter(pk=models.OuterRef("article_id")).order_by()
         return self.annotate(
             comments_closed=models.Exists(closed),
             approved_threads=models.Subquery(article.values("published_threads")),

@@ -90,6 +90,7 @@ def article_page_versions(slug, now):
         .with_comment_count()
         .with_comment_state()
         .filter(slug=slug)
+        .order_by()  # one row: publishing keeps a live slug to one article
     )
 
 
