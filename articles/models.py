@@ -1070,12 +1070,12 @@ class PublishedVersion(models.Model):
 
     def attach_byline_places(self):
         """Give the author and the medical reviewer the primary affiliations read with the
-        version (``with_byline_places()``), for ``Author.primary_affiliation``."""
+        version, for ``Author.primary_affiliation``. Only for a version read
+        ``with_byline_places()``: on another, both would seem to have none."""
         for person, place in ((self.author, "author_place"), (self.reviewed_by, "reviewer_place")):
             # Django sets the attribute only when the join found a row.
             link = getattr(self, place, None)
-            if person is not None:
-                person.primary_affiliation_links = [link] if link else []
+            person.primary_affiliation_links = [link] if link else []
 
     @property
     def is_live(self):

@@ -313,9 +313,11 @@ class Comment(models.Model):
             models.Index(fields=["address_hash", "created_at"], name="comment_address_idx"),
             models.Index(fields=["email"], name="comment_email_idx"),
             # An article's threads in page order, read a page at a time however many there are.
+            # The status is a column, not the condition: a prepared statement sends it as a
+            # parameter, and PostgreSQL's generic plan could not use an index that needs it.
             models.Index(
-                fields=["article", "created_at", "id"],
-                condition=models.Q(parent__isnull=True, status="approved"),
+                fields=["article", "status", "created_at", "id"],
+                condition=models.Q(parent__isnull=True),
                 name="comment_thread_order_idx",
             ),
             # A page of threads with their replies, in one lookup per thread (``in_threads()``).

@@ -32,6 +32,9 @@ from django.db import connections, router
 # walking every page of a long thread must not make a process keep one for each.
 SHAPES_KEPT = 16
 
+# The connection's attribute holding each compiled query's converters on it.
+CONVERTERS_KEPT = "_symptomdb_compiled_converters"
+
 
 # Two samples of each kind of value. Strings have capitals, spaces and an accent, so that a
 # builder that lowers, strips or slugifies its value is caught rather than sent the raw one;
@@ -107,8 +110,6 @@ class _Compiled:
 
     def __init__(self, query, alias, shape):
         self.alias = alias
-        # Per connection (one per thread), forgotten with it.
-        self._converters = weakref.WeakKeyDictionary()
         self.shape = dict(zip(query.shaped, shape, strict=True))
         connection = connections[alias]
         samples = {name: _sample(kind, 0, name) for name, kind in query.parameters.items()}
@@ -150,7 +151,10 @@ class _Compiled:
         """The compiler's ``get_converters`` for ``connection``, answering for the query's own
         columns from what it found the first time: a lookup per column and request otherwise
         (eighty columns on the article page). Other expressions are looked up as usual."""
-        found = self._converters.get(connection)
+        # Kept on the connection (one per thread): the converters are bound to it, so kept
+        # here they would keep every thread's connection alive. Forgotten with either.
+        kept = connection.__dict__.setdefault(CONVERTERS_KEPT, weakref.WeakKeyDictionary())
+        found = kept.get(self)
         if found is None:
             compiler = copy.copy(self.compiler)
             compiler.connection = connection
@@ -164,7 +168,7 @@ class _Compiled:
                     return remembered
                 return compiler.get_converters(expressions)
 
-            self._converters[connection] = found
+            kept[self] = found
         return found
 
     def run(self, values):

@@ -2,10 +2,12 @@
 with each call's values, and a refusal for shapes whose SQL a value would change."""
 
 import datetime
+import gc
 import threading
+import weakref
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -142,11 +144,12 @@ def test_every_call_on_every_connection_converts_its_columns(make_article):
     for _ in range(3):  # converters found once, then remembered
         (row,) = compiled.fetch(slug=version.slug, now=timezone.now())
         assert converted(row) == expected
-    found = []
+    found, used = [], []
 
     def read():
         try:
             found.extend(compiled.fetch(slug=version.slug, now=timezone.now()))
+            used.append(weakref.ref(connections["default"]))
         finally:
             connection.close()
 
@@ -154,6 +157,9 @@ def test_every_call_on_every_connection_converts_its_columns(make_article):
     thread.start()
     thread.join()
     assert [converted(row) for row in found] == [expected]
+    # What the thread's connection found is kept with it, and goes with it.
+    gc.collect()
+    assert used[0]() is None
 
 
 def test_shaped_values_are_compiled_in_each_shape_on_its_own(db):
