@@ -138,7 +138,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The same backend, with a health check that sends nothing while the connection is well.
+    DATABASES["default"]["ENGINE"] = "symptomdb.postgresql"
+if DATABASES["default"]["ENGINE"] == "symptomdb.postgresql" and env_bool(
     "DJANGO_DB_PREPARED_STATEMENTS", default=True
 ):
     # A query a connection runs for the fifth time is prepared, and PostgreSQL stops planning

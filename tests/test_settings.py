@@ -41,4 +41,5 @@ def test_debug_runs_with_no_configuration_on_sqlite():
 
 def test_database_url_selects_postgresql():
     result = load_settings(DJANGO_DEBUG="1", DATABASE_URL="postgres://postgres@127.0.0.1:5432/test")
-    assert result.stdout.strip() == "django.db.backends.postgresql"
+    # Django's backend with a cheaper health check (symptomdb/postgresql/base.py).
+    assert result.stdout.strip() == "symptomdb.postgresql"

@@ -10,7 +10,7 @@ from datetime import timedelta
 import psycopg
 import pytest
 import time_machine
-from django.db import connection
+from django.db import close_old_connections, connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -346,6 +346,30 @@ def test_a_cached_page_answers_after_the_database_drops_the_connection(make_arti
     assert again.status_code == 200
     assert again["ETag"] == first["ETag"]  # the same page, from the cache
     assert connection.connection.info.backend_pid != dropped
+
+
+@needs_postgres("SQLite has no server to drop a connection")
+@pytest.mark.django_db(transaction=True)
+def test_a_page_rendered_anew_answers_after_the_database_drops_the_connection(
+    make_article, settings
+):
+    """The health check (symptomdb/postgresql/base.py) asks PostgreSQL nothing while the
+    connection is well, and still sees one the server closed: the reader gets the page."""
+    settings.PAGE_CACHE_SECONDS = 0
+    article = make_article()
+    reader = Client()
+    assert reader.get(article.get_absolute_url()).status_code == 200
+    assert reader.get(article.get_absolute_url()).status_code == 200
+    kept = connection.connection.info.backend_pid
+    with psycopg.connect(database_url(), autocommit=True) as other:
+        # Waits (up to 5 s) until the connection's process has gone.
+        other.execute("SELECT pg_terminate_backend(%s, 5000)", [kept])
+    # As a server's handler does when each request starts (the test client leaves it out).
+    close_old_connections()
+    again = reader.get(article.get_absolute_url())
+    assert again.status_code == 200
+    assert article.title in again.content.decode()
+    assert connection.connection.info.backend_pid != kept
 
 
 def test_each_allowed_host_gets_pages_that_name_it(make_article, settings):
