@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -36,10 +37,18 @@ class RatingSummary:
     def count_label(self):
         return f"{self.count} rating{'' if self.count == 1 else 's'}"
 
+    @property
+    def average_text(self):
+        """The average to one decimal, halves up as readers expect (4.25 reads "4.3"), as text:
+        what the page shows and, as a number, the JSON gives. "" with no ratings."""
+        if self.average is None:
+            return ""
+        return str(Decimal(repr(self.average)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
     def as_dict(self):
         return {
             "count": self.count,
-            "average": round(self.average, 1) if self.enough else None,
+            "average": float(self.average_text) if self.enough else None,
             "enough": self.enough,
             # Percentages of a handful of ratings would say more than they know.
             "shares": [

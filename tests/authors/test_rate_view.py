@@ -99,6 +99,21 @@ def test_a_signed_reader_cookie_with_an_impossible_date_is_a_reader_without_one(
     assert post(client, author, {"score": "4"}).status_code == 302
 
 
+def test_the_json_and_the_page_round_an_average_alike(csrf_client, author, rate_many):
+    """17 stars from 4 ratings, 4.25, reads 4.3 on the page and in the JSON the page's
+    script and any other client use (Python's ``round`` would give 4.2)."""
+    rate_many(author, {5: 1, 4: 2})
+    returning_reader(csrf_client)
+    data = post(csrf_client, author, {"score": "4"}, json=True).json()
+    assert data["summary"]["count"] == 4
+    assert data["summary"]["average"] == 4.3
+    assert "<strong>4.3</strong> out of 5" in data["summary_html"]
+    assert (
+        "<strong>4.3</strong> out of 5"
+        in csrf_client.get(author.get_absolute_url()).content.decode()
+    )
+
+
 def test_a_signed_in_user_rates_as_their_account(client, author, django_user_model):
     user = django_user_model.objects.create_user("reader")
     client.force_login(user)
