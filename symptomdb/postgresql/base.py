@@ -17,5 +17,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         connection = self.connection
         if connection is None or connection.closed or connection.broken:
             return False
-        waiting, _, _ = select.select([connection.fileno()], [], [], 0)
-        return not waiting or super().is_usable()
+        # poll(), not select(): a worker may hold more than 1,024 files.
+        poller = select.poll()
+        poller.register(connection.fileno(), select.POLLIN)
+        return not poller.poll(0) or super().is_usable()
