@@ -9,6 +9,7 @@ byte, made by the same code.
 
 import functools
 import hashlib
+from pathlib import Path
 
 from django.template import engines
 from django.utils import timezone
@@ -90,18 +91,20 @@ def render_version(content, *, article, category=None, author=None):
 
 
 def body_template():
-    return engines["django"].get_template(BODY_TEMPLATE)
+    return engines["jinja2"].get_template(BODY_TEMPLATE)
 
 
-@functools.lru_cache(maxsize=1)
-def _digest(source):
+@functools.lru_cache(maxsize=2)
+def _digest(compiled):
+    # Per compiled template: Jinja2 compiles it anew when its file changes (in development).
+    source = Path(compiled.filename).read_text(encoding="utf-8")
     return hashlib.sha256(f"{BODY_FORMAT}\n{source}".encode()).hexdigest()[:16]
 
 
 def body_digest(template=None):
     """The digest of the body template's source and ``BODY_FORMAT``, as stored with each
     version's text."""
-    return _digest((template or body_template()).template.source)
+    return _digest((template or body_template()).template)
 
 
 def render_body(version):

@@ -108,6 +108,21 @@ MIDDLEWARE = [
 ROOT_URLCONF = "symptomdb.urls"
 
 TEMPLATES = [
+    # The readers' pages (symptomdb/jinja2.py); the admin's templates are Django's, below.
+    {
+        "BACKEND": "symptomdb.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "symptomdb.jinja2.environment",
+            "context_processors": [
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
+                "symptomdb.csrf.csrf",
+            ],
+        },
+    },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import hypothesis
 import pytest
+from django.test.signals import template_rendered
 from django.utils import timezone
 
 from articles import page_cache
@@ -11,6 +12,7 @@ from articles.page_generation import watcher
 from authors.models import Affiliation, Author, AuthorAffiliation
 from authors.ratings import Reader, rate_author
 from comments.models import Comment
+from symptomdb import jinja2
 from symptomdb.addresses import origin_of
 from tests import factories
 from tests.mailserver import LocalSmtpServer
@@ -36,6 +38,21 @@ hypothesis.settings.register_profile(
     ],
 )
 hypothesis.settings.load_profile("symptomdb")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def jinja2_templates_tell_the_test_client():
+    """The test client learns what a Jinja2 template rendered (``response.context``,
+    ``assertTemplateUsed``), as Django's test environment makes its own templates tell it."""
+    original = jinja2.Template._render
+
+    def instrumented(template, context):
+        template_rendered.send(sender=template, template=template, context=context)
+        return original(template, context)
+
+    jinja2.Template._render = instrumented
+    yield
+    jinja2.Template._render = original
 
 
 # Browsers, servers and fresh interpreters: `make test-fast` leaves these folders out.
