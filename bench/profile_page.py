@@ -6,7 +6,7 @@ production settings on the bench database (`make bench` fills it), the page cach
 the wall and CPU milliseconds per request (best of 5 rounds, after a warm-up), then, with
 `--layers`, cProfile's time split by layer (templates, ORM, database driver, ...), or with
 `--top N`, the N functions that take the most time themselves; with `--queries`, each query's
-time; with `--templates`, each template's. The profiler roughly doubles
+time; with `--templates`, each template's (under cProfile). The profiler roughly doubles
 every figure; compare layers with each other, not with the timings above.
 
 Static files are served unfingerprinted (no `collectstatic` needed): one dictionary lookup per
@@ -29,8 +29,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 LAYERS = [
+    # The public templates compiled by Jinja2 (their code is named after their files), and
+    # the engines themselves.
+    (str(ROOT / "templates"), "templates"),
+    ("jinja2/", "templates"),
+    ("markupsafe", "templates"),
     ("django/template", "templates"),
-    ("templatetags", "templates"),
     ("django/db/models/sql", "ORM: building and compiling queries"),
     ("django/db/models", "ORM: querysets and model instances"),
     ("django/db", "database backend"),
@@ -206,33 +210,25 @@ def print_query_timeline(get, requests):
 
 
 def print_template_times(get, requests):
-    """Each template's milliseconds a request, its own (the templates it includes or extends
-    counted apart) and with them, averaged over ``requests``."""
-    from django.template.base import Template
-
-    own, total, stack = collections.Counter(), collections.Counter(), []
-    original = Template._render
-
-    def timed(template, context):
-        stack.append(0.0)
-        started = time.perf_counter()
-        try:
-            return original(template, context)
-        finally:
-            spent = time.perf_counter() - started
-            nested = stack.pop()
-            own[template.origin.template_name] += spent - nested
-            total[template.origin.template_name] += spent
-            if stack:
-                stack[-1] += spent
-
-    Template._render = timed
-    try:
-        for _ in range(requests):
-            get()
-    finally:
-        Template._render = original
-    print(f"\n{'own ms':>7} {'with':>7}  template, a mean over {requests} requests")
+    """Each template's milliseconds a request under cProfile, its own (the code Jinja2 compiled
+    from its file, the templates it includes counted apart) and with what it calls, averaged
+    over ``requests``. Jinja2 names each template's compiled code after its file."""
+    folder = str(ROOT / "templates") + os.sep
+    profile = cProfile.Profile()
+    profile.enable()
+    for _ in range(requests):
+        get()
+    profile.disable()
+    own, total = collections.Counter(), collections.Counter()
+    for (filename, _line, name), (*_, tottime, cumtime, _callers) in pstats.Stats(
+        profile
+    ).stats.items():
+        if filename.startswith(folder):
+            template = filename.removeprefix(folder)
+            own[template] += tottime
+            if name == "root":
+                total[template] = max(total[template], cumtime)
+    print(f"\n{'own ms':>7} {'with':>7}  template under cProfile, a mean over {requests} requests")
     for name, seconds in own.most_common():
         print(f"{seconds / requests * 1000:7.2f} {total[name] / requests * 1000:7.2f}  {name}")
     print(f"{sum(own.values()) / requests * 1000:7.2f} {'':7}  in all")
