@@ -24,7 +24,7 @@ from .terms import extract_terms
 # The version's own text as the article page shows it, from the intro to the references.
 BODY_TEMPLATE = "articles/includes/version_body.html"
 # Part of the stored text's digest with the template's source: raise it when code the template
-# calls changes what it writes ({% time_tag %}, Reference's links, PageSection.is_urgent), so
+# calls changes what it writes (`time_tag()`, Reference's links, PageSection.is_urgent), so
 # that stored text is rendered anew (``manage.py render_version_bodies``).
 BODY_FORMAT = 1
 
