@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.template import engines
 from django.template.loader import get_template
+from django.utils.safestring import mark_safe
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 PUBLIC = sorted(
@@ -27,8 +28,11 @@ def test_each_admin_template_stays_a_django_template(name):
 
 
 def test_a_value_is_escaped_unless_marked_safe_and_a_missing_one_is_empty():
-    template = engines["jinja2"].from_string("{{ text }}|{{ missing.name }}|{{ missing or 'x' }}")
-    assert template.render({"text": '<b a="1">'}) == "&lt;b a=&#34;1&#34;&gt;||x"
+    template = engines["jinja2"].from_string(
+        "{{ text }}|{{ html }}|{{ missing.name }}|{{ missing or 'x' }}"
+    )
+    rendered = template.render({"text": '<b a="1">', "html": mark_safe("<i>")})
+    assert rendered == "&lt;b a=&#34;1&#34;&gt;|<i>||x"
 
 
 def test_the_views_own_values_win_over_the_context_processors(rf):
