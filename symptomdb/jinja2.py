@@ -155,26 +155,22 @@ class Jinja2(django_jinja2.Jinja2):
         super().__init__(params)
 
     def get_template(self, template_name):
-        return Template(super().get_template(template_name))
+        return Template(super().get_template(template_name).template, self)
 
     def from_string(self, template_code):
-        return Template(super().from_string(template_code))
+        return Template(super().from_string(template_code).template, self)
 
 
-class Template:
+class Template(django_jinja2.Template):
     """Django's Jinja2 template, but the view's own values win over the context processors'
     (as in a Django template: the shared article page's CSRF placeholder, for one), its output
     is marked safe (as a Django template's is: it was escaped as it was rendered), and it has
     a ``_render(context)``, which the tests instrument as Django instruments its own templates'
     (``response.context``, ``assertTemplateUsed``)."""
 
-    def __init__(self, template):
-        self.template, self.backend, self.origin = (
-            template.template,
-            template.backend,
-            template.origin,
-        )
-        self.name = self.origin.template_name
+    def __init__(self, template, backend):
+        super().__init__(template, backend)
+        self.name = self.origin.template_name  # as the test client reads it
 
     def render(self, context=None, request=None):
         context = {} if context is None else context
